@@ -1,0 +1,173 @@
+package com.relaybox.presence.core.json;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.relaybox.presence.core.domain.Actor;
+import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.InvalidJobException;
+import com.relaybox.presence.core.domain.JobId;
+import com.relaybox.presence.core.domain.JobType;
+import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.domain.PresenceEvent;
+import com.relaybox.presence.core.domain.PresenceJob;
+import com.relaybox.presence.core.domain.RawJob;
+import com.relaybox.presence.core.domain.Timestamps;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Turns a raw job into a {@link PresenceJob}, or says in one line why it cannot be applied
+ * (CONTRACT §6). Every transport goes through here, so every transport rejects alike.
+ */
+public final class JobParser {
+    public static final int DEFAULT_MAX_DATA_BYTES = 65_536;
+
+    private final int maxDataBytes;
+
+    public JobParser(int maxDataBytes) {
+        if (maxDataBytes < 1) throw new IllegalArgumentException("maxDataBytes must be >= 1, got " + maxDataBytes);
+        this.maxDataBytes = maxDataBytes;
+    }
+
+    /** @throws InvalidJobException with the one-line reason when the job cannot be applied */
+    public PresenceJob parse(RawJob raw) {
+        if (raw.type().isEmpty()) throw new InvalidJobException("missing job type (AMQP property 'type')");
+        JobType type = JobType.fromWire(raw.type()).orElseThrow(() -> new InvalidJobException(
+                "unknown job type '" + oneLine(raw.type()) + "'"));
+        if (raw.id().isEmpty()) throw new InvalidJobException("missing job id (AMQP property 'message_id')");
+        JobId id = new JobId(raw.id());
+        JsonObject body = jsonObject(raw.body());
+        JsonObject session = object(body, "session")
+                .orElseThrow(() -> new InvalidJobException("missing session"));
+        Actor actor = actor(body, session);
+        Optional<String> latencyLog = optional(body, "latencyLog").map(PresenceJson::compact);
+
+        if (type == JobType.DISCONNECT) {
+            Optional<String> timestamp = timestamp(body, "timestamp");
+            return new PresenceJob.Disconnect(id, actor, timestamp, latencyLog);
+        }
+
+        String rawRoom = string(body, "nspRoomId").orElseThrow(() -> new InvalidJobException("missing nspRoomId"));
+        NspRoomId room = NspRoomId.parse(rawRoom);
+        if (!room.appPid().equals(actor.appPid()))
+            throw new InvalidJobException("nspRoomId '" + oneLine(rawRoom) + "' belongs to app '" + oneLine(room.appPid())
+                    + "', not to session.appPid '" + oneLine(actor.appPid()) + "'");
+        checkSubscription(body, room, type);
+        Optional<JsonObject> message = object(body, "message");
+        String dataJson = message.flatMap(m -> optional(m, "message.data")).map(PresenceJson::compact).orElse("null");
+        int dataBytes = dataJson.getBytes(StandardCharsets.UTF_8).length;
+        if (dataBytes > maxDataBytes)
+            throw new InvalidJobException("message.data is " + dataBytes + " bytes, over the limit of "
+                    + maxDataBytes + " (PRESENCE_MAX_DATA_BYTES)");
+        Optional<String> timestamp = message.isPresent() ? timestamp(message.get(), "message.timestamp")
+                : Optional.empty();
+        return new PresenceJob.RoomJob(id, type, room, actor, dataJson, timestamp, latencyLog);
+    }
+
+    private static Actor actor(JsonObject body, JsonObject session) {
+        String appPid = string(session, "session.appPid")
+                .filter(s -> !s.isEmpty())
+                .orElseThrow(() -> new InvalidJobException("missing session.appPid"));
+        if (appPid.indexOf(':') >= 0)
+            throw new InvalidJobException("session.appPid '" + oneLine(appPid) + "' must not contain ':'");
+        String connectionId = string(session, "session.connectionId")
+                .filter(s -> !s.isEmpty())
+                .orElseThrow(() -> new InvalidJobException("missing session.connectionId"));
+        Optional<String> clientId = string(body, "clientId").or(() -> string(session, "session.clientId"))
+                .filter(s -> !s.isEmpty());
+        String userJson = optional(session, "session.user").map(PresenceJson::compact).orElse("null");
+        return new Actor(appPid, new ConnectionId(connectionId), clientId, session.toString(), userJson);
+    }
+
+    private static void checkSubscription(JsonObject body, NspRoomId room, JobType type) {
+        Optional<JsonElement> subscription = optional(body, "subscription");
+        if (subscription.isEmpty()) return;
+        String expected = PresenceEvent.eventName(room, type.event());
+        JsonElement given = subscription.get();
+        if (!given.isJsonPrimitive() || !given.getAsJsonPrimitive().isString() || !given.getAsString().equals(expected))
+            throw new InvalidJobException("subscription " + oneLine(given.toString()) + " does not match '"
+                    + oneLine(expected) + "'");
+    }
+
+    private static Optional<String> timestamp(JsonObject object, String name) {
+        Optional<JsonElement> element = optional(object, name);
+        if (element.isEmpty()) return Optional.empty();
+        JsonElement value = element.get();
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString())
+            throw new InvalidJobException(name + " must be an ISO-8601 string, got " + oneLine(value.toString()));
+        String text = value.getAsString();
+        try {
+            Timestamps.parse(text);
+        } catch (InvalidJobException e) {
+            throw new InvalidJobException(name + " '" + oneLine(text) + "' is not an ISO-8601 instant");
+        }
+        return Optional.of(text);
+    }
+
+    private static JsonObject jsonObject(byte[] body) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidJobException("body is not valid UTF-8");
+        }
+        JsonElement element;
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            element = JsonParser.parseReader(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
+        } catch (JsonParseException | IOException e) {
+            throw new InvalidJobException("body is not JSON: " + oneLine(rootMessage(e)));
+        }
+        if (!element.isJsonObject())
+            throw new InvalidJobException("body is not a JSON object");
+        return element.getAsJsonObject();
+    }
+
+    /** A present, non-null member; {@code path} is its dotted path, the last part its name. */
+    private static Optional<JsonElement> optional(JsonObject object, String path) {
+        JsonElement element = object.get(path.substring(path.lastIndexOf('.') + 1));
+        return element == null || element.isJsonNull() ? Optional.empty() : Optional.of(element);
+    }
+
+    private static Optional<JsonObject> object(JsonObject object, String name) {
+        Optional<JsonElement> element = optional(object, name);
+        if (element.isPresent() && !element.get().isJsonObject())
+            throw new InvalidJobException(name + " must be a JSON object");
+        return element.map(JsonElement::getAsJsonObject);
+    }
+
+    private static Optional<String> string(JsonObject object, String name) {
+        Optional<JsonElement> element = optional(object, name);
+        if (element.isPresent() && !(element.get().isJsonPrimitive() && element.get().getAsJsonPrimitive().isString()))
+            throw new InvalidJobException(name + " must be a string");
+        return element.map(JsonElement::getAsString);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        return String.valueOf(root.getMessage());
+    }
+
+    /** Reasons travel in one AMQP header line: no line breaks, bounded length. */
+    static String oneLine(String text) {
+        String flat = text.replaceAll("[\\r\\n\\t]+", " ");
+        return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
+    }
+}

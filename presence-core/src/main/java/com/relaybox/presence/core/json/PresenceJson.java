@@ -1,0 +1,112 @@
+package com.relaybox.presence.core.json;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonWriter;
+import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.CorruptStateException;
+import com.relaybox.presence.core.domain.EventType;
+import com.relaybox.presence.core.domain.Member;
+import com.relaybox.presence.core.domain.PresenceEvent;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The one place that writes members and broadcasts, so the member JSON in Redis and the
+ * {@code data} of a broadcast are the same bytes.
+ */
+public final class PresenceJson {
+    private PresenceJson() {
+    }
+
+    /** The member body of CONTRACT §4: id, clientId, connectionId, data, timestamp, event, user. */
+    public static String member(Member member) {
+        StringWriter out = new StringWriter(128 + member.dataJson().length() + member.userJson().length());
+        try (JsonWriter json = writer(out)) {
+            writeMember(json, member);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** The broadcast body of CONTRACT §4, with the given request id. */
+    public static String broadcast(PresenceEvent event, UUID requestId) {
+        Member member = event.member();
+        StringWriter out = new StringWriter(256 + member.dataJson().length() + 2 * member.userJson().length()
+                + event.sessionJson().length());
+        try (JsonWriter json = writer(out)) {
+            json.beginObject();
+            json.name("nspRoomId").value(event.room().toString());
+            json.name("event").value(event.eventName());
+            json.name("data");
+            writeMember(json, member);
+            json.name("session").jsonValue(event.sessionJson());
+            json.name("requestId").value(requestId.toString());
+            if (event.latencyLog().isPresent()) json.name("latencyLog").jsonValue(event.latencyLog().get());
+            json.endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Reads back a member written by {@link #member}; anything else is corrupt state. */
+    public static Member parseMember(String json) {
+        try {
+            JsonObject object = JsonParser.parseString(json).getAsJsonObject();
+            JsonElement clientId = object.get("clientId");
+            return new Member(
+                    clientId == null || clientId.isJsonNull() ? Optional.empty() : Optional.of(clientId.getAsString()),
+                    new ConnectionId(object.get("connectionId").getAsString()),
+                    compact(object.get("data")),
+                    object.get("timestamp").getAsString(),
+                    EventType.fromWire(object.get("event").getAsString()),
+                    compact(object.get("user")));
+        } catch (JsonParseException | IllegalStateException | IllegalArgumentException | NullPointerException
+                 | UnsupportedOperationException e) {
+            throw new CorruptStateException("not a presence member: " + abbreviate(json), e);
+        }
+    }
+
+    /** The compact JSON text of an element; a missing element is JSON {@code null}. */
+    public static String compact(JsonElement element) {
+        return element == null ? "null" : element.toString();
+    }
+
+    private static void writeMember(JsonWriter json, Member member) throws IOException {
+        json.beginObject();
+        json.name("id");
+        clientId(json, member.clientId());
+        json.name("clientId");
+        clientId(json, member.clientId());
+        json.name("connectionId").value(member.connectionId().value());
+        json.name("data").jsonValue(member.dataJson());
+        json.name("timestamp").value(member.timestamp());
+        json.name("event").value(member.event().wireName());
+        json.name("user").jsonValue(member.userJson());
+        json.endObject();
+    }
+
+    private static void clientId(JsonWriter json, Optional<String> clientId) throws IOException {
+        if (clientId.isPresent()) json.value(clientId.get());
+        else json.nullValue();
+    }
+
+    private static JsonWriter writer(StringWriter out) {
+        JsonWriter json = new JsonWriter(out);
+        json.setSerializeNulls(true);
+        json.setHtmlSafe(false);
+        return json;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+    }
+}

@@ -1,0 +1,16 @@
+package com.relaybox.presence.core.port.out;
+
+import com.relaybox.presence.core.domain.HistoryRecord;
+
+import java.util.List;
+
+/** Keeps applied events durably (CONTRACT §5). */
+public interface HistoryRecorder {
+
+    /**
+     * Records the events durably before returning; a record whose {@code (jobId, eventIndex)} is
+     * already kept is not kept twice. Throws {@link DependencyUnavailableException} when that
+     * cannot be promised.
+     */
+    void record(List<HistoryRecord> records);
+}

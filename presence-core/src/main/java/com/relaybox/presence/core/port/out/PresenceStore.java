@@ -1,0 +1,36 @@
+package com.relaybox.presence.core.port.out;
+
+import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.Member;
+import com.relaybox.presence.core.domain.NspRoomId;
+
+import java.util.List;
+
+/**
+ * Where the presence sets live (CONTRACT §3). Each command's change to a room is atomic, a
+ * command whose job id was applied before changes nothing, and the store remembers what each
+ * job id did so a repeat can be told apart and broadcast the same event.
+ *
+ * <p>Failures: {@link DependencyUnavailableException} when the backing service cannot be
+ * reached (retry later); {@link com.relaybox.presence.core.domain.CorruptStateException} when
+ * what it holds for a room is not what this service writes there.
+ */
+public interface PresenceStore {
+
+    /** Applies the commands in order; one result per command, in the same order. */
+    List<StoreResult> apply(List<StoreCommand> commands);
+
+    /**
+     * Members at positions {@code [offset, offset + count)} of the room's index, most recently
+     * joined first, as they are stored (not deduplicated). Fewer than {@code count} means the end.
+     */
+    List<Member> memberPage(NspRoomId room, int offset, int count);
+
+    /** The length of the room's index, as RelayBox counts members. */
+    long count(NspRoomId room);
+
+    boolean isMember(NspRoomId room, ConnectionId connection);
+
+    /** The rooms the connection is present in (its presence-sets), in no particular order. */
+    List<NspRoomId> rooms(ConnectionId connection);
+}

@@ -1,0 +1,187 @@
+package com.relaybox.presence.core.service;
+
+import com.relaybox.presence.core.domain.HistoryRecord;
+import com.relaybox.presence.core.domain.InvalidJobException;
+import com.relaybox.presence.core.domain.JobType;
+import com.relaybox.presence.core.domain.Member;
+import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.domain.Outcome;
+import com.relaybox.presence.core.domain.PresenceEvent;
+import com.relaybox.presence.core.domain.PresenceJob;
+import com.relaybox.presence.core.domain.RawJob;
+import com.relaybox.presence.core.domain.Timestamps;
+import com.relaybox.presence.core.json.JobParser;
+import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.in.DisconnectConnection;
+import com.relaybox.presence.core.port.in.JoinRoom;
+import com.relaybox.presence.core.port.in.LeaveRoom;
+import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.in.UpdatePresence;
+import com.relaybox.presence.core.port.out.HistoryRecorder;
+import com.relaybox.presence.core.port.out.PresenceBroadcaster;
+import com.relaybox.presence.core.port.out.PresenceStore;
+import com.relaybox.presence.core.port.out.StoreCommand;
+import com.relaybox.presence.core.port.out.StoreResult;
+import com.relaybox.presence.core.port.out.TimeSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Applies presence jobs: the store changes the presence sets, then the events are broadcast,
+ * then recorded in history. A job is done only when all three are; whoever acknowledges jobs
+ * does so after this returns. A failure in any step throws, and the retry (as a redelivery)
+ * finds the store's memory of the job, so state changes once and the broadcast and history
+ * record are repeated with the same event.
+ */
+public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, UpdatePresence, DisconnectConnection {
+
+    private final JobParser parser;
+    private final PresenceStore store;
+    private final PresenceBroadcaster broadcaster;
+    private final HistoryRecorder history;
+    private final TimeSource clock;
+
+    public PresenceJobs(JobParser parser, PresenceStore store, PresenceBroadcaster broadcaster,
+                        HistoryRecorder history, TimeSource clock) {
+        this.parser = Objects.requireNonNull(parser, "parser");
+        this.store = Objects.requireNonNull(store, "store");
+        this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
+        this.history = Objects.requireNonNull(history, "history");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Outcome process(RawJob job) {
+        return processBatch(List.of(job)).get(0);
+    }
+
+    @Override
+    public List<Outcome> processBatch(List<RawJob> jobs) {
+        Outcome[] outcomes = new Outcome[jobs.size()];
+        List<Attempt> attempts = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            RawJob raw = jobs.get(i);
+            try {
+                attempts.add(new Attempt(i, parser.parse(raw), raw.redelivered()));
+            } catch (InvalidJobException e) {
+                outcomes[i] = new Outcome.Rejected(e.getMessage());
+            }
+        }
+        apply(attempts, outcomes);
+        return Arrays.asList(outcomes);
+    }
+
+    @Override
+    public Outcome join(PresenceJob.RoomJob job) {
+        return applyOne(job, JobType.JOIN);
+    }
+
+    @Override
+    public Outcome leave(PresenceJob.RoomJob job) {
+        return applyOne(job, JobType.LEAVE);
+    }
+
+    @Override
+    public Outcome update(PresenceJob.RoomJob job) {
+        return applyOne(job, JobType.UPDATE);
+    }
+
+    @Override
+    public Outcome disconnect(PresenceJob.Disconnect job) {
+        return applyOne(job, JobType.DISCONNECT);
+    }
+
+    private Outcome applyOne(PresenceJob job, JobType expected) {
+        if (job.type() != expected)
+            throw new IllegalArgumentException("expected a " + expected.wireName() + " job, got " + job.type().wireName());
+        Outcome[] outcome = new Outcome[1];
+        apply(List.of(new Attempt(0, job, false)), outcome);
+        return outcome[0];
+    }
+
+    private void apply(List<Attempt> attempts, Outcome[] outcomes) {
+        if (attempts.isEmpty()) return;
+        String now = Timestamps.format(clock.now());
+        List<StoreCommand> commands = new ArrayList<>(attempts.size());
+        for (Attempt attempt : attempts) commands.add(command(attempt.job, attempt.job.timestamp().orElse(now)));
+
+        List<StoreResult> results = store.apply(commands);
+        if (results.size() != commands.size())
+            throw new IllegalStateException("store answered " + results.size() + " results for " + commands.size() + " commands");
+
+        List<PresenceEvent> events = new ArrayList<>(attempts.size());
+        List<HistoryRecord> records = new ArrayList<>(attempts.size());
+        for (int i = 0; i < attempts.size(); i++) {
+            Attempt attempt = attempts.get(i);
+            Outcome outcome = outcome(attempt, results.get(i));
+            outcomes[attempt.index] = outcome;
+            if (outcome instanceof Outcome.Applied applied) {
+                List<PresenceEvent> jobEvents = applied.events();
+                for (int k = 0; k < jobEvents.size(); k++)
+                    records.add(HistoryRecord.of(attempt.job.id(), k, jobEvents.get(k)));
+                events.addAll(jobEvents);
+            }
+        }
+        if (!events.isEmpty()) broadcaster.broadcast(events);
+        if (!records.isEmpty()) history.record(records);
+    }
+
+    private static Outcome outcome(Attempt attempt, StoreResult result) {
+        PresenceJob job = attempt.job;
+        if (result.repeat() && !attempt.redelivered)
+            return new Outcome.Ignored("duplicate of job " + job.id() + ", already applied");
+        switch (result.effect()) {
+            case NOT_A_MEMBER:
+                return new Outcome.Ignored("connection " + job.actor().connectionId() + " is not a member of "
+                        + ((PresenceJob.RoomJob) job).room());
+            case DISCONNECTED:
+                return new Outcome.Ignored("connection " + job.actor().connectionId()
+                        + " disconnected recently; its late " + job.type().wireName() + " is ignored");
+            case CHANGED:
+                return new Outcome.Applied(events(job, result.rooms(), result.timestamp()));
+            default:
+                throw new IllegalStateException("unknown effect " + result.effect());
+        }
+    }
+
+    private static StoreCommand command(PresenceJob job, String timestamp) {
+        switch (job.type()) {
+            case JOIN:
+                return StoreCommand.join(job.id(), room(job), job.actor().connectionId(),
+                        PresenceJson.member(member(job, timestamp)), timestamp);
+            case UPDATE:
+                return StoreCommand.update(job.id(), room(job), job.actor().connectionId(),
+                        PresenceJson.member(member(job, timestamp)), timestamp);
+            case LEAVE:
+                return StoreCommand.leave(job.id(), room(job), job.actor().connectionId(), timestamp);
+            case DISCONNECT:
+                return StoreCommand.disconnect(job.id(), job.actor().connectionId(), timestamp);
+            default:
+                throw new IllegalStateException("unknown job type " + job.type());
+        }
+    }
+
+    private static List<PresenceEvent> events(PresenceJob job, List<NspRoomId> rooms, String timestamp) {
+        Member member = member(job, timestamp);
+        List<PresenceEvent> events = new ArrayList<>(rooms.size());
+        for (NspRoomId room : rooms)
+            events.add(new PresenceEvent(room, member, job.actor().sessionJson(), job.latencyLog()));
+        return events;
+    }
+
+    private static Member member(PresenceJob job, String timestamp) {
+        String dataJson = job instanceof PresenceJob.RoomJob roomJob ? roomJob.dataJson() : "null";
+        return new Member(job.actor().clientId(), job.actor().connectionId(), dataJson, timestamp,
+                job.type().event(), job.actor().userJson());
+    }
+
+    private static NspRoomId room(PresenceJob job) {
+        return ((PresenceJob.RoomJob) job).room();
+    }
+
+    private record Attempt(int index, PresenceJob job, boolean redelivered) {
+    }
+}
