@@ -220,16 +220,17 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
             try {
                 parsed = Long.parseLong(value.get());
             } catch (NumberFormatException e) {
-                throw new ConfigException(variable.name(), "must be a whole number" + range(min, max)
+                throw new ConfigException(variable.name(), "must be a whole number "
+                        + (max == Integer.MAX_VALUE ? "of " : "") + range(min, max)
                         + ", got '" + abbreviate(value.get()) + "'");
             }
             if (parsed < min || parsed > max)
-                throw new ConfigException(variable.name(), "must be" + range(min, max) + ", got " + parsed);
+                throw new ConfigException(variable.name(), "must be " + range(min, max) + ", got " + parsed);
             return (int) parsed;
         }
 
         private static String range(int min, int max) {
-            return max == Integer.MAX_VALUE ? " of at least " + min : " between " + min + " and " + max;
+            return max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max;
         }
 
         int port(Variable variable, int fallback) {
