@@ -129,6 +129,7 @@ public final class JobParser {
         JsonElement element;
         try (JsonReader reader = new JsonReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
+            if (reader.peek() == JsonToken.END_DOCUMENT) throw new JsonParseException("the body is empty");
             element = JsonParser.parseReader(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
         } catch (JsonParseException | IOException e) {

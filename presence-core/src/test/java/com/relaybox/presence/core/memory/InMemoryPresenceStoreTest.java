@@ -5,7 +5,18 @@ import com.relaybox.presence.core.contract.PresenceStoreContract;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.TimeSource;
 
+import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.JobId;
+import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.StoreCommand;
+import com.relaybox.presence.core.port.out.StoreResult;
+import org.junit.jupiter.api.Test;
+
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class InMemoryPresenceStoreTest extends PresenceStoreContract {
     private InMemoryPresenceStore memory;
@@ -19,5 +30,21 @@ class InMemoryPresenceStoreTest extends PresenceStoreContract {
     @Override
     protected PresenceSnapshot snapshot() {
         return new PresenceSnapshot(memory.indexes(), memory.memberHashes(), memory.presenceSets());
+    }
+
+    @Test
+    void aJobIdIsRememberedForTheJobMemoryPeriodOnly() {
+        Instant[] now = {Instant.parse("2024-10-03T00:00:00Z")};
+        InMemoryPresenceStore store = new InMemoryPresenceStore(() -> now[0], Duration.ofSeconds(600), Duration.ofHours(24));
+        NspRoomId room = new NspRoomId("app", "chat");
+        StoreCommand leave = StoreCommand.leave(new JobId("job-1"), room, new ConnectionId("app:c1"), "2024-10-03T00:00:00.000Z");
+
+        store.apply(List.of(leave));
+        now[0] = now[0].plus(Duration.ofHours(24)).minusMillis(1);
+        assertThat(store.apply(List.of(leave)).get(0).repeat()).isTrue();
+        now[0] = now[0].plusMillis(1);
+        StoreResult afterExpiry = store.apply(List.of(leave)).get(0);
+
+        assertThat(afterExpiry.repeat()).as("forgotten after 24 h").isFalse();
     }
 }

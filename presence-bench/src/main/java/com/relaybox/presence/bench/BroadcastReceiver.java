@@ -1,0 +1,90 @@
+package com.relaybox.presence.bench;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Receives the run's broadcasts through a queue of its own bound to {@code ds.rooms.durable}, the
+ * way a realtime instance does, and times each against its job's publish time on the same clock.
+ */
+final class BroadcastReceiver implements AutoCloseable {
+    private final Channel channel;
+    private final AtomicLongArray sentNanos;
+    private final BitSet received = new BitSet();
+    private final AtomicLong receivedCount = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong lastReceivedNanos = new AtomicLong();
+    private volatile long measuredFrom = Long.MAX_VALUE;
+    private volatile Histogram histogram = newHistogram();
+
+    BroadcastReceiver(Connection connection, String app, AtomicLongArray sentNanos) throws IOException {
+        this.sentNanos = sentNanos;
+        this.channel = connection.createChannel();
+        channel.exchangeDeclare("ds.rooms.durable", "topic", true);
+        String queue = channel.queueDeclare("", false, true, true, null).getQueue();
+        channel.queueBind(queue, "ds.rooms.durable", "$$:" + app + ":*");
+        channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                onBroadcast(body, System.nanoTime());
+            }
+        });
+    }
+
+    private void onBroadcast(byte[] body, long now) {
+        long seq = JobBodies.seqOf(body);
+        if (seq < 0 || seq >= sentNanos.length()) return;
+        synchronized (this) {
+            if (received.get((int) seq)) {
+                duplicates.incrementAndGet();
+                return;
+            }
+            received.set((int) seq);
+            long latencyMicros = Math.max(0, (now - sentNanos.get((int) seq)) / 1_000);
+            histogram.recordValue(Math.min(latencyMicros, histogram.getHighestTrackableValue()));
+        }
+        lastReceivedNanos.set(now);
+        receivedCount.incrementAndGet();
+    }
+
+    /** Starts a new phase: what is received from now on goes into a fresh histogram. */
+    synchronized Histogram startPhase() {
+        Histogram previous = histogram;
+        histogram = newHistogram();
+        return previous;
+    }
+
+    synchronized boolean hasReceived(long seq) {
+        return received.get((int) seq);
+    }
+
+    long receivedCount() {
+        return receivedCount.get();
+    }
+
+    long duplicates() {
+        return duplicates.get();
+    }
+
+    long lastReceivedNanos() {
+        return lastReceivedNanos.get();
+    }
+
+    private static Histogram newHistogram() {
+        return new Histogram(3_600_000_000L, 3);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (channel.isOpen()) channel.close();
+    }
+}

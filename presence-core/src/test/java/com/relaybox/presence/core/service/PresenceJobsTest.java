@@ -1,0 +1,330 @@
+package com.relaybox.presence.core.service;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.EventType;
+import com.relaybox.presence.core.domain.HistoryRecord;
+import com.relaybox.presence.core.domain.JobId;
+import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.domain.Outcome;
+import com.relaybox.presence.core.domain.PresenceEvent;
+import com.relaybox.presence.core.domain.PresenceJob;
+import com.relaybox.presence.core.domain.RawJob;
+import com.relaybox.presence.core.json.JobParser;
+import com.relaybox.presence.core.json.Jobs;
+import com.relaybox.presence.core.memory.InMemoryBroadcaster;
+import com.relaybox.presence.core.memory.InMemoryHistory;
+import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.HistoryRecorder;
+import com.relaybox.presence.core.port.out.PresenceBroadcaster;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.relaybox.presence.core.json.Jobs.APP;
+import static com.relaybox.presence.core.json.Jobs.CLIENT;
+import static com.relaybox.presence.core.json.Jobs.CONNECTION;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PresenceJobsTest {
+    private static final String CHAT = APP + ":chat";
+    private static final NspRoomId CHAT_ROOM = NspRoomId.parse(CHAT);
+    private static final ConnectionId CONN = new ConnectionId(CONNECTION);
+
+    private Instant now = Instant.parse("2024-10-03T15:00:00.123456Z");
+    private final InMemoryPresenceStore store = new InMemoryPresenceStore(() -> now, Duration.ofSeconds(600), Duration.ofHours(24));
+    private final InMemoryBroadcaster broadcaster = new InMemoryBroadcaster();
+    private final InMemoryHistory history = new InMemoryHistory();
+    private PresenceJobs jobs = jobs(broadcaster, history);
+
+    private PresenceJobs jobs(PresenceBroadcaster broadcaster, HistoryRecorder history) {
+        return new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), store, broadcaster, history, () -> now);
+    }
+
+    // ---- join
+
+    @Test
+    void aJoinAddsTheMemberAndBroadcastsTheContractsBody() {
+        Outcome outcome = jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
+
+        assertThat(outcome).isInstanceOf(Outcome.Applied.class);
+        assertThat(store.isMember(CHAT_ROOM, CONN)).isTrue();
+        assertThat(broadcaster.sent()).hasSize(1);
+        JsonObject body = JsonParser.parseString(broadcaster.sent().get(0).body()).getAsJsonObject();
+        assertThat(body.get("nspRoomId").getAsString()).isEqualTo(CHAT);
+        assertThat(body.get("event").getAsString()).isEqualTo(CHAT + ":$:presence:join");
+        JsonObject data = body.getAsJsonObject("data");
+        assertThat(data.get("id").getAsString()).isEqualTo(CLIENT);
+        assertThat(data.get("clientId").getAsString()).isEqualTo(CLIENT);
+        assertThat(data.get("connectionId").getAsString()).isEqualTo(CONNECTION);
+        assertThat(data.get("data").toString()).isEqualTo("{\"message\":\"hello\"}");
+        assertThat(data.get("timestamp").getAsString()).isEqualTo("2024-10-03T14:49:14.329Z");
+        assertThat(data.get("event").getAsString()).isEqualTo("join");
+        assertThat(data.getAsJsonObject("user").get("username").getAsString()).isEqualTo("chippedvolcano425");
+        assertThat(body.getAsJsonObject("session").get("socketId").getAsString()).isEqualTo("63836bc5-e304-415a-a93e-230fe5f32c64");
+        assertThat(body.getAsJsonObject("latencyLog").get("createdAt").getAsString()).isEqualTo("2024-10-03T14:49:14.325Z");
+        assertThat(body.get("requestId").getAsString()).hasSize(36);
+    }
+
+    @Test
+    void theStoredMemberIsTheBroadcastsDataByteForByte() {
+        jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
+
+        String stored = store.memberHashes().get(CHAT).get(CONNECTION);
+        assertThat(broadcaster.sent().get(0).body()).contains("\"data\":" + stored + ",\"session\":");
+    }
+
+    @Test
+    void aJobWithoutTimestampTakesTheProcessingTimeInMilliseconds() {
+        jobs.process(Jobs.raw("join", "job-1", CHAT, body -> body.getAsJsonObject("message").remove("timestamp")));
+
+        assertThat(broadcaster.events().get(0).member().timestamp()).isEqualTo("2024-10-03T15:00:00.123Z");
+    }
+
+    @Test
+    void absentDataAndUserBroadcastAsNull() {
+        jobs.process(Jobs.raw("join", "job-1", CHAT, body -> {
+            body.remove("message");
+            body.getAsJsonObject("session").remove("user");
+        }));
+
+        JsonObject data = JsonParser.parseString(broadcaster.sent().get(0).body()).getAsJsonObject().getAsJsonObject("data");
+        assertThat(data.get("data").isJsonNull()).isTrue();
+        assertThat(data.get("user").isJsonNull()).isTrue();
+    }
+
+    // ---- update and leave act on members only
+
+    @Test
+    void anUpdateOfAMemberReplacesItAndBroadcastsUpdate() {
+        jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
+
+        Outcome outcome = jobs.process(Jobs.raw("update", "job-2", CHAT,
+                body -> body.getAsJsonObject("message").add("data", JsonParser.parseString("{\"typing\":true}"))));
+
+        assertThat(outcome).isInstanceOf(Outcome.Applied.class);
+        assertThat(broadcaster.events()).extracting(PresenceEvent::eventName)
+                .containsExactly(CHAT + ":$:presence:join", CHAT + ":$:presence:update");
+        assertThat(store.memberPage(CHAT_ROOM, 0, 1).get(0).dataJson()).isEqualTo("{\"typing\":true}");
+        assertThat(store.memberPage(CHAT_ROOM, 0, 1).get(0).event()).isEqualTo(EventType.UPDATE);
+    }
+
+    @Test
+    void anUpdateOrLeaveOfANonMemberIsIgnoredAndBroadcastsNothing() {
+        Outcome update = jobs.process(Jobs.raw("update", "job-1", Jobs.body("update", CHAT)));
+        Outcome leave = jobs.process(Jobs.raw("leave", "job-2", Jobs.body("leave", CHAT)));
+
+        assertThat(update).isEqualTo(new Outcome.Ignored("connection " + CONNECTION + " is not a member of " + CHAT));
+        assertThat(leave).isEqualTo(new Outcome.Ignored("connection " + CONNECTION + " is not a member of " + CHAT));
+        assertThat(broadcaster.sent()).isEmpty();
+        assertThat(history.all()).isEmpty();
+    }
+
+    @Test
+    void aLeaveRemovesTheMemberAndBroadcastsLeaveWithTheJobsData() {
+        jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
+
+        Outcome outcome = jobs.process(Jobs.raw("leave", "job-2", CHAT,
+                body -> body.getAsJsonObject("message").add("data", JsonParser.parseString("{\"bye\":1}"))));
+
+        assertThat(outcome).isInstanceOf(Outcome.Applied.class);
+        assertThat(store.isMember(CHAT_ROOM, CONN)).isFalse();
+        assertThat(store.indexes()).isEmpty();
+        PresenceEvent leave = broadcaster.events().get(1);
+        assertThat(leave.eventName()).isEqualTo(CHAT + ":$:presence:leave");
+        assertThat(leave.member().event()).isEqualTo(EventType.LEAVE);
+        assertThat(leave.member().dataJson()).isEqualTo("{\"bye\":1}");
+    }
+
+    // ---- disconnect
+
+    @Test
+    void aDisconnectLeavesEveryRoomWithALeaveBroadcastEach() {
+        for (String room : List.of("chat", "games", "chat:lobby"))
+            jobs.process(Jobs.raw("join", "join-" + room, Jobs.body("join", APP + ":" + room)));
+        broadcaster.clear();
+
+        Outcome outcome = jobs.process(Jobs.raw("disconnect", "job-d", Jobs.disconnectBody()));
+
+        assertThat(outcome).isInstanceOf(Outcome.Applied.class);
+        assertThat(((Outcome.Applied) outcome).events()).hasSize(3);
+        assertThat(broadcaster.events()).extracting(PresenceEvent::eventName).containsExactlyInAnyOrder(
+                APP + ":chat:$:presence:leave", APP + ":games:$:presence:leave", APP + ":chat:lobby:$:presence:leave");
+        assertThat(broadcaster.events()).allSatisfy(event -> {
+            assertThat(event.member().event()).isEqualTo(EventType.LEAVE);
+            assertThat(event.member().clientId()).contains(CLIENT);
+            assertThat(event.member().timestamp()).isEqualTo("2024-10-03T14:50:00.000Z");
+        });
+        assertThat(store.presenceSets()).isEmpty();
+        assertThat(store.indexes()).isEmpty();
+        assertThat(history.all()).filteredOn(r -> r.jobId().equals(new JobId("job-d")))
+                .extracting(HistoryRecord::eventIndex).containsExactlyInAnyOrder(0, 1, 2);
+    }
+
+    @Test
+    void aLateJoinOrUpdateAfterADisconnectIsIgnoredUntilTheTombstoneExpires() {
+        jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
+        jobs.process(Jobs.raw("disconnect", "job-2", Jobs.disconnectBody()));
+        broadcaster.clear();
+
+        Outcome lateJoin = jobs.process(Jobs.raw("join", "job-3", Jobs.body("join", CHAT)));
+        Outcome lateUpdate = jobs.process(Jobs.raw("update", "job-4", Jobs.body("update", CHAT)));
+
+        assertThat(lateJoin).isEqualTo(new Outcome.Ignored("connection " + CONNECTION + " disconnected recently; its late presence:join is ignored"));
+        assertThat(lateUpdate).isInstanceOf(Outcome.Ignored.class);
+        assertThat(broadcaster.sent()).isEmpty();
+        assertThat(store.isMember(CHAT_ROOM, CONN)).isFalse();
+
+        now = now.plusSeconds(599);
+        assertThat(jobs.process(Jobs.raw("join", "job-5", Jobs.body("join", CHAT)))).isInstanceOf(Outcome.Ignored.class);
+        now = now.plusSeconds(1);
+        assertThat(jobs.process(Jobs.raw("join", "job-6", Jobs.body("join", CHAT)))).isInstanceOf(Outcome.Applied.class);
+    }
+
+    // ---- duplicates and redeliveries
+
+    @Test
+    void aProducersDuplicateChangesStateOnceAndIsNotBroadcastAgain() {
+        RawJob join = Jobs.raw("join", "job-1", Jobs.body("join", CHAT));
+        jobs.process(join);
+        jobs.process(Jobs.raw("leave", "job-2", Jobs.body("leave", CHAT)));
+
+        Outcome duplicate = jobs.process(join);
+
+        assertThat(duplicate).isEqualTo(new Outcome.Ignored("duplicate of job job-1, already applied"));
+        assertThat(store.isMember(CHAT_ROOM, CONN)).as("the duplicate does not undo the leave").isFalse();
+        assertThat(broadcaster.sent()).hasSize(2);
+        assertThat(history.all()).hasSize(2);
+    }
+
+    @Test
+    void aRedeliveryOfAnAppliedJobIsBroadcastAgainWithTheSameData() {
+        RawJob join = Jobs.raw("join", "job-1", CHAT, body -> body.getAsJsonObject("message").remove("timestamp"));
+        jobs.process(join);
+        now = now.plusSeconds(30);
+
+        Outcome redelivered = jobs.process(join.asRedelivery());
+
+        assertThat(redelivered).isInstanceOf(Outcome.Applied.class);
+        assertThat(broadcaster.events()).hasSize(2);
+        assertThat(broadcaster.events().get(1)).as("same event, same generated timestamp").isEqualTo(broadcaster.events().get(0));
+        assertThat(broadcaster.sent().get(1).body()).isNotEqualTo(broadcaster.sent().get(0).body()); // a fresh requestId
+        assertThat(store.count(CHAT_ROOM)).isEqualTo(1);
+        assertThat(history.all()).as("history keeps it once").hasSize(1);
+    }
+
+    @Test
+    void aRedeliveredNoOpStaysIgnored() {
+        RawJob leave = Jobs.raw("leave", "job-1", Jobs.body("leave", CHAT));
+        jobs.process(leave);
+        jobs.process(Jobs.raw("join", "job-2", Jobs.body("join", CHAT)));
+
+        Outcome again = jobs.process(leave.asRedelivery());
+
+        assertThat(again).isInstanceOf(Outcome.Ignored.class);
+        assertThat(store.isMember(CHAT_ROOM, CONN)).isTrue();
+    }
+
+    @Test
+    void aBroadcastThatFailsIsRetriedAsARedeliveryWithoutChangingStateTwice() {
+        AtomicInteger failures = new AtomicInteger(1);
+        PresenceBroadcaster flaky = events -> {
+            if (failures.getAndDecrement() > 0) throw new DependencyUnavailableException("broker down");
+            broadcaster.broadcast(events);
+        };
+        jobs = jobs(flaky, history);
+        List<RawJob> batch = List.of(Jobs.raw("join", "job-1", CHAT, body -> body.getAsJsonObject("message").remove("timestamp")));
+
+        assertThatThrownBy(() -> jobs.processBatch(batch)).isInstanceOf(DependencyUnavailableException.class);
+        assertThat(store.isMember(CHAT_ROOM, CONN)).as("applied before the broadcast failed").isTrue();
+        now = now.plusSeconds(5);
+        List<Outcome> retried = jobs.processBatch(batch.stream().map(RawJob::asRedelivery).toList());
+
+        assertThat(retried.get(0)).isInstanceOf(Outcome.Applied.class);
+        assertThat(broadcaster.events()).hasSize(1);
+        assertThat(broadcaster.events().get(0).member().timestamp()).as("the time of the first application")
+                .isEqualTo("2024-10-03T15:00:00.123Z");
+        assertThat(history.all()).hasSize(1);
+    }
+
+    @Test
+    void aHistoryFailureIsRetriedAndRecordsOnce() {
+        AtomicInteger failures = new AtomicInteger(2);
+        HistoryRecorder flaky = records -> {
+            if (failures.getAndDecrement() > 0) throw new DependencyUnavailableException("history down");
+            history.record(records);
+        };
+        jobs = jobs(broadcaster, flaky);
+        RawJob join = Jobs.raw("join", "job-1", Jobs.body("join", CHAT));
+
+        assertThatThrownBy(() -> jobs.process(join)).isInstanceOf(DependencyUnavailableException.class);
+        assertThatThrownBy(() -> jobs.process(join.asRedelivery())).isInstanceOf(DependencyUnavailableException.class);
+        assertThat(jobs.process(join.asRedelivery())).isInstanceOf(Outcome.Applied.class);
+
+        assertThat(history.all()).hasSize(1);
+        assertThat(broadcaster.sent()).as("broadcasts are at least once").hasSize(3);
+        assertThat(broadcaster.events()).containsOnly(broadcaster.events().get(0));
+    }
+
+    // ---- batches
+
+    @Test
+    void aBatchGivesOneOutcomePerJobInOrderAndBroadcastsInOrder() {
+        List<RawJob> batch = List.of(
+                Jobs.raw("join", "job-1", Jobs.body("join", CHAT)),
+                new RawJob("presence:wave", "job-2", new byte[]{'{', '}'}, false),
+                Jobs.raw("update", "job-3", Jobs.body("update", CHAT)),
+                Jobs.raw("leave", "job-4", Jobs.body("leave", APP + ":elsewhere")),
+                Jobs.raw("leave", "job-5", Jobs.body("leave", CHAT)));
+
+        List<Outcome> outcomes = jobs.processBatch(batch);
+
+        assertThat(outcomes).hasSize(5);
+        assertThat(outcomes.get(0)).isInstanceOf(Outcome.Applied.class);
+        assertThat(outcomes.get(1)).isEqualTo(new Outcome.Rejected("unknown job type 'presence:wave'"));
+        assertThat(outcomes.get(2)).isInstanceOf(Outcome.Applied.class);
+        assertThat(outcomes.get(3)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(outcomes.get(4)).isInstanceOf(Outcome.Applied.class);
+        assertThat(broadcaster.events()).extracting(PresenceEvent::type)
+                .containsExactly(EventType.JOIN, EventType.UPDATE, EventType.LEAVE);
+        assertThat(history.all()).extracting(HistoryRecord::event)
+                .containsExactly(EventType.JOIN, EventType.UPDATE, EventType.LEAVE);
+    }
+
+    @Test
+    void aRejectedJobChangesNothing() {
+        Outcome outcome = jobs.process(Jobs.raw("join", "job-1", CHAT, body -> body.addProperty("subscription", "x")));
+
+        assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
+        assertThat(store.indexes()).isEmpty();
+        assertThat(broadcaster.sent()).isEmpty();
+        assertThat(history.all()).isEmpty();
+    }
+
+    // ---- the typed use cases
+
+    @Test
+    void theTypedUseCasesApplyTheirOwnKindOfJob() {
+        JobParser parser = new JobParser(100);
+        PresenceJob.RoomJob join = (PresenceJob.RoomJob) parser.parse(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
+        PresenceJob.RoomJob update = (PresenceJob.RoomJob) parser.parse(Jobs.raw("update", "job-2", Jobs.body("update", CHAT)));
+        PresenceJob.RoomJob leave = (PresenceJob.RoomJob) parser.parse(Jobs.raw("leave", "job-3", Jobs.body("leave", CHAT)));
+        PresenceJob.Disconnect disconnect = (PresenceJob.Disconnect) parser.parse(Jobs.raw("disconnect", "job-4", Jobs.disconnectBody()));
+
+        assertThat(jobs.join(join)).isInstanceOf(Outcome.Applied.class);
+        assertThat(jobs.update(update)).isInstanceOf(Outcome.Applied.class);
+        assertThat(jobs.leave(leave)).isInstanceOf(Outcome.Applied.class);
+        assertThat(jobs.disconnect(disconnect)).isEqualTo(new Outcome.Applied(List.of()));
+        assertThatThrownBy(() -> jobs.leave(join)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(broadcaster.events()).extracting(PresenceEvent::type)
+                .containsExactly(EventType.JOIN, EventType.UPDATE, EventType.LEAVE);
+        assertThat(Optional.of(history.all().get(0).timestamp())).contains(Instant.parse("2024-10-03T14:49:14.329Z"));
+    }
+}
