@@ -60,7 +60,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
         Optional<String> dbUser = read.string(DB_USER);
         Optional<Secret> dbPassword = read.string(DB_PASSWORD).map(Secret::new);
         int dbPort = read.port(DB_PORT, 5432);
-        int dbMaxConnections = read.intIn(DB_MAX_CONNECTIONS, 5, 1, 1000);
+        int dbMaxConnections = read.intIn(DB_MAX_CONNECTIONS, 10, 1, 1000);
         Duration dbIdle = Duration.ofMillis(read.intIn(DB_IDLE_TIMEOUT_MS, 10_000, 1, Integer.MAX_VALUE));
         boolean dbTls = !read.bool(DB_TLS_DISABLED, false);
         boolean dbProxy = read.bool(DB_PROXY_ENABLED, false);
@@ -139,11 +139,11 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
             throw new ConfigException(RABBIT_MQ_QUEUE_TYPE.name(), "must be 'quorum' or 'classic', got '"
                     + abbreviate(value) + "'");
         }).orElse(QueueType.QUORUM);
-        int batchSize = read.intIn(PRESENCE_BATCH_SIZE, 100, 1, 10_000);
-        int batchWaitMs = read.intIn(PRESENCE_BATCH_WAIT_MS, 5, 0, 10_000);
-        int prefetch = read.intIn(PRESENCE_PREFETCH, Math.max(250, batchSize), 1, 65_535);
+        int batchSize = read.intIn(PRESENCE_BATCH_SIZE, 200, 1, 10_000);
+        int batchWaitMs = read.intIn(PRESENCE_BATCH_MAX_WAIT_MS, 2, 0, 1_000);
+        int prefetch = read.intIn(RABBIT_MQ_PREFETCH, Math.max(400, batchSize), 1, 65_535);
         if (prefetch < batchSize)
-            throw new ConfigException(PRESENCE_PREFETCH.name(), "must be at least PRESENCE_BATCH_SIZE ("
+            throw new ConfigException(RABBIT_MQ_PREFETCH.name(), "must be at least PRESENCE_BATCH_SIZE ("
                     + batchSize + "), got " + prefetch);
         int maxDataBytes = read.intIn(PRESENCE_MAX_DATA_BYTES, 65_536, 1, 64 * 1024 * 1024);
         int tombstone = read.intIn(PRESENCE_DISCONNECT_TOMBSTONE_S, 600, 1, Integer.MAX_VALUE);

@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param queueCount          {@code RABBIT_MQ_QUEUE_COUNT}: N, the number of shard queues
  * @param queueType           {@code RABBIT_MQ_QUEUE_TYPE}
  * @param batchSize           {@code PRESENCE_BATCH_SIZE}: at most this many jobs per store round trip
- * @param batchWait           {@code PRESENCE_BATCH_WAIT_MS}: how long a consumer waits to fill a batch
- * @param prefetch            {@code PRESENCE_PREFETCH}: unacknowledged deliveries per shard consumer
+ * @param batchWait           {@code PRESENCE_BATCH_MAX_WAIT_MS}: how long a consumer waits to fill a batch
+ * @param prefetch            {@code RABBIT_MQ_PREFETCH}: unacknowledged deliveries per shard queue
  * @param maxDataBytes        {@code PRESENCE_MAX_DATA_BYTES}: the largest {@code message.data} accepted
  * @param disconnectTombstone {@code PRESENCE_DISCONNECT_TOMBSTONE_S}: late joins/updates ignored this long after a disconnect
  * @param jobIdMemory         {@code PRESENCE_JOB_ID_MEMORY_S}: how long a job id is remembered for idempotency

@@ -53,7 +53,7 @@ class ConfigTest {
         assertThat(config.services()).isEmpty();
         assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 4004, Optional.empty()));
         assertThat(config.log()).isEqualTo(new LogConfig("info", false));
-        assertThat(config.jobs()).isEqualTo(new JobConfig(5, QueueType.QUORUM, 100, Duration.ofMillis(5), 250,
+        assertThat(config.jobs()).isEqualTo(new JobConfig(5, QueueType.QUORUM, 200, Duration.ofMillis(2), 400,
                 65_536, Duration.ofSeconds(600), Duration.ofHours(24)));
     }
 
@@ -67,7 +67,7 @@ class ConfigTest {
         assertThat(services.redis()).isEqualTo(new RedisConfig("127.0.0.1", 6379, true, Optional.empty()));
         assertThat(services.rabbit()).isEqualTo(new RabbitConfig(false, "127.0.0.1", 5672, "guest",
                 new Secret("guest"), "/"));
-        assertThat(services.db()).isEqualTo(new DbConfig("127.0.0.1", 5432, "test", "postgres", Optional.empty(), 5,
+        assertThat(services.db()).isEqualTo(new DbConfig("127.0.0.1", 5432, "test", "postgres", Optional.empty(), 10,
                 Duration.ofMillis(10_000), true, false, "presence", 30));
     }
 
@@ -124,6 +124,7 @@ class ConfigTest {
             "DB_MAX_CONNECTIONS|0|must be between 1 and 1000, got 0",
             "DB_IDLE_TIMEOUT_MS|soon|must be a whole number of at least 1, got 'soon'",
             "PRESENCE_BATCH_SIZE|0|must be between 1 and 10000, got 0",
+            "PRESENCE_BATCH_MAX_WAIT_MS|1001|must be between 0 and 1000, got 1001",
             "PRESENCE_MAX_DATA_BYTES|0|must be between 1 and 67108864, got 0",
             "PRESENCE_DISCONNECT_TOMBSTONE_S|0|must be at least 1, got 0",
             "PRESENCE_DB_SCHEMA|Presence-History|must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), got 'Presence-History'",
@@ -140,9 +141,9 @@ class ConfigTest {
 
     @Test
     void prefetchMustHoldABatch() {
-        ConfigException e = error(Map.of("PRESENCE_BATCH_SIZE", "200", "PRESENCE_PREFETCH", "100"));
-        assertThat(e.getMessage()).isEqualTo("PRESENCE_PREFETCH: must be at least PRESENCE_BATCH_SIZE (200), got 100");
-        assertThat(config(Map.of("PRESENCE_BATCH_SIZE", "400")).jobs().prefetch()).isEqualTo(400);
+        ConfigException e = error(Map.of("PRESENCE_BATCH_SIZE", "200", "RABBIT_MQ_PREFETCH", "100"));
+        assertThat(e.getMessage()).isEqualTo("RABBIT_MQ_PREFETCH: must be at least PRESENCE_BATCH_SIZE (200), got 100");
+        assertThat(config(Map.of("PRESENCE_BATCH_SIZE", "500")).jobs().prefetch()).isEqualTo(500);
     }
 
     @ParameterizedTest
