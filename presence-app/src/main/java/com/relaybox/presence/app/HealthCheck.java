@@ -6,4 +6,18 @@ public interface HealthCheck {
     String component();
 
     Health check();
+
+    static HealthCheck of(String component, java.util.function.Supplier<Health> check) {
+        return new HealthCheck() {
+            @Override
+            public String component() {
+                return component;
+            }
+
+            @Override
+            public Health check() {
+                return check.get();
+            }
+        };
+    }
 }

@@ -24,4 +24,28 @@ public interface Managed {
 
     /** Stops gracefully: finishes what is in flight, acknowledges it, then releases resources. */
     void stop() throws Exception;
+
+    /** A resource that is ready once built and only needs closing at shutdown. */
+    static Managed closing(String name, Phase phase, AutoCloseable resource) {
+        return new Managed() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Phase phase() {
+                return phase;
+            }
+
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() throws Exception {
+                resource.close();
+            }
+        };
+    }
 }

@@ -331,7 +331,7 @@ class EmbeddedApiTest {
                 .contains("presence_batch_size_count 4")
                 .contains("presence_broadcasts_total{result=\"confirmed\"} 1.0")
                 .contains("presence_history_records_total{result=\"recorded\"} 1.0")
-                .contains("presence_job_end_to_end_seconds_count 1")
+                .contains("presence_job_end_to_end_seconds_count{clock=\"latency_log\"} 1")
                 .contains("presence_batch_processing_seconds_bucket{le=\"0.001\"}")
                 .contains("jvm_memory_used_bytes")
                 .contains("process_uptime_seconds");

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LifecycleTest {
-    private final List<String> events = new ArrayList<>();
+    private final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private Managed part(String name, Managed.Phase phase, boolean failStart, boolean failStop) {
         return new Managed() {

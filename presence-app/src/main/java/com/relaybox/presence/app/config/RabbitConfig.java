@@ -14,6 +14,16 @@ public record RabbitConfig(boolean tls, String host, int port, String username, 
         Objects.requireNonNull(virtualHost, "virtualHost");
     }
 
+    /** The connection string, rebuilt from its parts: a secret, since it holds the password. */
+    public Secret uri() {
+        return new Secret((tls ? "amqps" : "amqp") + "://" + encode(username) + ":" + encode(password.reveal()) + "@"
+                + host + ":" + port + "/" + encode(virtualHost));
+    }
+
+    private static String encode(String part) {
+        return java.net.URLEncoder.encode(part, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     @Override
     public String toString() {
         return (tls ? "amqps" : "amqp") + "://" + username + ":****@" + host + ":" + port + "/"

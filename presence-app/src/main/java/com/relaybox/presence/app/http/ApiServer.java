@@ -16,16 +16,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /** Serves the {@link Api} with the JDK's HTTP server; the first part to stop at shutdown. */
 public final class ApiServer implements Managed {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final int THREADS = 8;
+    private static final long DRAIN_MILLIS = 2_000;
 
     private final HttpConfig config;
     private final Api api;
     private HttpServer server;
     private ExecutorService executor;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean stopping;
 
     public ApiServer(HttpConfig config, Api api) {
         this.config = Objects.requireNonNull(config, "config");
@@ -64,8 +68,11 @@ public final class ApiServer implements Managed {
     }
 
     private void exchange(HttpExchange exchange) throws IOException {
+        inFlight.incrementAndGet();
         try (exchange) {
-            Api.Response response = api.handle(new Api.Request(exchange.getRequestMethod(),
+            Api.Response response = stopping
+                    ? Api.Response.error(503, "the service is shutting down")
+                    : api.handle(new Api.Request(exchange.getRequestMethod(),
                     exchange.getRequestURI().getRawPath(),
                     Optional.ofNullable(exchange.getRequestURI().getRawQuery()),
                     Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")),
@@ -76,15 +83,23 @@ public final class ApiServer implements Managed {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(response.body());
             }
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
-    /** Stops accepting, lets requests in progress finish (at most a second), then frees the threads. */
+    /**
+     * Answers 503 to anything new, lets the requests in progress finish (a job being applied or
+     * published: at most {@value #DRAIN_MILLIS} ms), then closes the server and frees the threads.
+     */
     @Override
     public synchronized void stop() throws InterruptedException {
         if (server == null) return;
-        server.stop(1);
+        stopping = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        server.stop(0);
         executor.shutdown();
-        if (!executor.awaitTermination(2, TimeUnit.SECONDS)) executor.shutdownNow();
+        if (!executor.awaitTermination(1, TimeUnit.SECONDS)) executor.shutdownNow();
     }
 }

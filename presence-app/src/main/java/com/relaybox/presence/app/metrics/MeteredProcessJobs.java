@@ -56,8 +56,18 @@ public final class MeteredProcessJobs implements ProcessJobs {
         failedBatches = Counter.builder("presence.batch.failures")
                 .description("Batches that failed on a dependency and will be retried")
                 .register(registry);
-        endToEnd = Timer.builder("presence.job.end_to_end")
-                .description("From the job's latencyLog.createdAt to the end of its processing")
+        endToEnd = endToEnd(registry, "latency_log");
+    }
+
+    /**
+     * End to end latency of a job, measured from {@code clock}: {@code latency_log} (RelayBox's
+     * {@code latencyLog.createdAt}, when the realtime service created the job) or {@code published}
+     * (the AMQP timestamp, when it was published).
+     */
+    static Timer endToEnd(MeterRegistry registry, String clock) {
+        return Timer.builder("presence.job.end_to_end")
+                .description("From the job's creation (latency_log) or publication (published) to the end of its processing")
+                .tag("clock", clock)
                 .serviceLevelObjectives(Buckets.END_TO_END)
                 .register(registry);
     }

@@ -169,6 +169,9 @@ class ConfigTest {
         assertThat(rabbit).isEqualTo(new RabbitConfig(true, "rabbit.example", 5999, "pres@ence",
                 new Secret("p:ss+w"), "relay/box"));
         assertThat(rabbit.toString()).isEqualTo("amqps://pres@ence:****@rabbit.example:5999/relay%2Fbox");
+        assertThat(Config.amqp(rabbit.uri().reveal())).as("the rebuilt URI means the same").isEqualTo(rabbit);
+        RabbitConfig defaultVhost = Config.amqp("amqp://u:p%20q@h");
+        assertThat(Config.amqp(defaultVhost.uri().reveal())).isEqualTo(defaultVhost);
         assertThat(Config.amqp("amqp://h").virtualHost()).isEqualTo("/");
         assertThat(Config.amqp("amqp://h/").virtualHost()).isEqualTo("/");
         assertThat(Config.amqp("amqps://h").port()).isEqualTo(5671);
