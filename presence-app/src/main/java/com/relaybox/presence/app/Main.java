@@ -56,8 +56,12 @@ public final class Main {
         Injector injector;
         try {
             injector = Guice.createInjector(Stage.PRODUCTION, modules(config));
-        } catch (CreationException | ProvisionException e) {
-            log.error("event=start_failed error={}", Logging.quote(rootMessage(e)));
+        } catch (CreationException e) {
+            log.error("event=start_failed error={}", Logging.quote(firstCause(e.getErrorMessages())));
+            System.exit(1);
+            return;
+        } catch (ProvisionException e) {
+            log.error("event=start_failed error={}", Logging.quote(firstCause(e.getErrorMessages())));
             System.exit(1);
             return;
         }
@@ -83,10 +87,12 @@ public final class Main {
         throw new IllegalStateException("services mode is not wired yet");
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return root == e ? String.valueOf(e.getMessage()) : root.getClass().getSimpleName() + ": " + root.getMessage();
+    /** What a part threw while being built (a broker that refuses the connection, ...), in one line. */
+    private static String firstCause(java.util.Collection<com.google.inject.spi.Message> errors) {
+        for (com.google.inject.spi.Message error : errors)
+            if (error.getCause() != null)
+                return error.getCause().getClass().getSimpleName() + ": " + error.getCause().getMessage();
+        return errors.isEmpty() ? "unknown" : errors.iterator().next().getMessage();
     }
 
     /**
