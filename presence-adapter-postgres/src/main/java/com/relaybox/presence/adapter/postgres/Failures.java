@@ -62,9 +62,15 @@ final class Failures {
         return new IllegalStateException("PostgreSQL failed while " + doing + ": " + rootMessage(failure), failure);
     }
 
+    /** The database's own words (the first SQL exception's message) and the root cause, on one line. */
     static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return String.valueOf(root.getMessage()).replaceAll("\\s+", " ");
+        Throwable deepest = failure;
+        while (deepest.getCause() != null && deepest.getCause() != deepest) deepest = deepest.getCause();
+        Throwable root = deepest;
+        String rootText = root.getMessage() == null ? root.getClass().getSimpleName()
+                : root.getClass().getSimpleName() + ": " + root.getMessage();
+        String text = sqlCause(failure).filter(sql -> sql != root && sql.getMessage() != null)
+                .map(sql -> sql.getMessage() + " (" + rootText + ")").orElse(rootText);
+        return text.replaceAll("\\s+", " ");
     }
 }

@@ -1,5 +1,6 @@
 package com.relaybox.presence.adapter.postgres;
 
+import com.google.gson.JsonParser;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
@@ -152,8 +153,9 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
                 insert(insertSql, List.of(record), false);
             } catch (RuntimeException e) {
                 if (!Failures.dataException(e)) throw Failures.translate("recording history", e);
-                log.warn("history: job {} event {} kept with its data and user as JSON text: {}", record.jobId(),
-                        record.eventIndex(), Failures.rootMessage(e));
+                log.warn("history: job {} event {} refused as it is, kept with NUL characters replaced and its data and"
+                        + " user as JSON strings: {}", printable(record.jobId().value()), record.eventIndex(),
+                        Failures.rootMessage(e));
                 try {
                     insert(insertKeepingJsonAsTextSql, List.of(record), true);
                 } catch (RuntimeException again) {
@@ -198,6 +200,11 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
         });
     }
 
+    private static String printable(String text) {
+        String flat = text.replaceAll("\\p{Cntrl}", "?");
+        return flat.length() <= 100 ? flat : flat.substring(0, 100) + "...";
+    }
+
     /** PostgreSQL text cannot hold U+0000; the fallback path stores U+FFFD in its place. */
     private static String text(String value, boolean withoutNul) {
         return withoutNul ? value.replace('\u0000', '\uFFFD') : value;
@@ -222,13 +229,17 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
     }
 
     private static HistoryRecord row(ResultSet rs) throws SQLException {
-        String data = rs.getString("data");
-        String user = rs.getString("user_info");
+        String data = compact(rs.getString("data"));
+        String user = compact(rs.getString("user_info"));
         return new HistoryRecord(new JobId(rs.getString("job_id")), rs.getInt("event_index"),
                 new NspRoomId(rs.getString("app"), rs.getString("room")), new ConnectionId(rs.getString("connection_id")),
                 Optional.ofNullable(rs.getString("client_id")), EventType.fromWire(rs.getString("event")),
-                data == null ? "null" : data, user == null ? "null" : user,
-                rs.getObject("event_at", OffsetDateTime.class).toInstant());
+                data, user, rs.getObject("event_at", OffsetDateTime.class).toInstant());
+    }
+
+    /** jsonb prints {@code {"a": 1}}; members and broadcasts carry compact JSON, and so does history. SQL NULL is JSON null. */
+    private static String compact(String jsonb) {
+        return jsonb == null ? "null" : JsonParser.parseString(jsonb).toString();
     }
 
     /**
