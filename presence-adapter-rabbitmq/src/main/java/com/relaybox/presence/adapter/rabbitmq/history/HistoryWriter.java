@@ -134,15 +134,15 @@ public final class HistoryWriter implements AutoCloseable {
 
     /** Adds a delivery's records to the batch; dead-letters a message that is not history. */
     private void take(Delivery delivery, List<Delivery> batch, List<HistoryRecord> records) {
-        try {
-            records.addAll(HistoryJson.decode(delivery.body));
+        if (delivery.records != null) {
+            records.addAll(delivery.records);
             batch.add(delivery);
-        } catch (CorruptStateException e) {
-            log.warn("history writer: message of {} bytes is not history, dead-lettered to {}: {}",
-                    delivery.body.length, queue.deadLetterQueue(), e.getMessage());
-            settle(() -> channel.basicNack(delivery.tag, false, false));
-            unacknowledged.decrementAndGet();
+            return;
         }
+        log.warn("history writer: message of {} bytes is not history, dead-lettered to {}: {}", delivery.size,
+                queue.deadLetterQueue(), delivery.problem);
+        settle(() -> channel.basicNack(delivery.tag, false, false));
+        unacknowledged.decrementAndGet();
     }
 
     /** Writes until the target returns; false when closing gave up on it (nothing is acknowledged then). */
@@ -245,7 +245,15 @@ public final class HistoryWriter implements AutoCloseable {
     public record Status(boolean healthy, OptionalLong backlogMessages, long recordsWritten, String detail) {
     }
 
-    private record Delivery(long tag, byte[] body) {
+    /** A delivery, decoded on the consumer's thread so that decoding overlaps the writing of the batch before. */
+    private record Delivery(long tag, int size, List<HistoryRecord> records, String problem) {
+        static Delivery of(long tag, byte[] body) {
+            try {
+                return new Delivery(tag, body.length, HistoryJson.decode(body), null);
+            } catch (CorruptStateException e) {
+                return new Delivery(tag, body.length, null, e.getMessage());
+            }
+        }
     }
 
     @FunctionalInterface
@@ -262,7 +270,7 @@ public final class HistoryWriter implements AutoCloseable {
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
             unacknowledged.incrementAndGet();
             cancelledByBroker = false;
-            inbox.add(new Delivery(envelope.getDeliveryTag(), body));
+            inbox.add(Delivery.of(envelope.getDeliveryTag(), body));
         }
 
         @Override
