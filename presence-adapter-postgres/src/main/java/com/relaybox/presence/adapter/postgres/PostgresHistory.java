@@ -180,7 +180,7 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
             event[i] = record.event().wireName();
             data[i] = "null".equals(record.dataJson()) ? null : record.dataJson();
             user[i] = "null".equals(record.userJson()) ? null : record.userJson();
-            ts[i] = record.timestamp().toString();
+            ts[i] = timestamptz(record.timestamp());
             job[i] = text(record.jobId().value(), withoutNul);
             index[i] = record.eventIndex();
         }
@@ -198,6 +198,20 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
                     .bindArray("idx", Integer.class, (Object[]) index)
                     .execute();
         });
+    }
+
+    private static final Instant FIRST_YEAR = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant PAST_YEAR_9999 = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /**
+     * An instant as PostgreSQL reads it: ISO-8601 for the years 1 to 9999, beyond them
+     * {@code infinity} or {@code -infinity} (an event time out there is nonsense, but must not
+     * make its record impossible to keep).
+     */
+    static String timestamptz(Instant instant) {
+        if (instant.isBefore(FIRST_YEAR)) return "-infinity";
+        if (instant.isAfter(PAST_YEAR_9999)) return "infinity";
+        return instant.toString();
     }
 
     private static String printable(String text) {
@@ -218,8 +232,8 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
             return jdbi.withHandle(handle -> handle.createQuery(readSql)
                     .bind("app", room.appPid())
                     .bind("room", room.roomId())
-                    .bind("from", from.toString())
-                    .bind("to", to.toString())
+                    .bind("from", timestamptz(from))
+                    .bind("to", timestamptz(to))
                     .bind("limit", limit)
                     .map((rs, ctx) -> row(rs))
                     .list());
@@ -234,7 +248,14 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
         return new HistoryRecord(new JobId(rs.getString("job_id")), rs.getInt("event_index"),
                 new NspRoomId(rs.getString("app"), rs.getString("room")), new ConnectionId(rs.getString("connection_id")),
                 Optional.ofNullable(rs.getString("client_id")), EventType.fromWire(rs.getString("event")),
-                data, user, rs.getObject("event_at", OffsetDateTime.class).toInstant());
+                data, user, instant(rs.getObject("event_at", OffsetDateTime.class)));
+    }
+
+    /** The driver reads {@code infinity} and {@code -infinity} as OffsetDateTime's MAX and MIN. */
+    private static Instant instant(OffsetDateTime time) {
+        if (time.equals(OffsetDateTime.MAX)) return Instant.MAX;
+        if (time.equals(OffsetDateTime.MIN)) return Instant.MIN;
+        return time.toInstant();
     }
 
     /** jsonb prints {@code {"a": 1}}; members and broadcasts carry compact JSON, and so does history. SQL NULL is JSON null. */

@@ -85,6 +85,22 @@ class PostgresHistoryIT extends HistoryContract {
     }
 
     @Test
+    void anEventTimeBeyondWhatPostgresHoldsIsKeptAsInfinity() {
+        NspRoomId room = new NspRoomId(app, "chat");
+        HistoryRecord future = Fixtures.record(app + "-future", 0, room, "c1", EventType.JOIN, "{}", Instant.parse("+20000-01-01T00:00:00Z"));
+        HistoryRecord past = Fixtures.record(app + "-past", 0, room, "c2", EventType.JOIN, "{}", Instant.parse("0000-06-01T00:00:00Z"));
+
+        history.record(List.of(future, past));
+        history.record(List.of(future, past));
+
+        assertThat(rows()).isEqualTo(2);
+        assertThat(TestDatabase.count("SELECT count(*) FROM " + SCHEMA + ".presence_event WHERE app = '" + app
+                + "' AND event_at IN ('infinity', '-infinity')")).isEqualTo(2);
+        assertThat(history.history(room, Instant.MIN, Instant.MAX, 10)).extracting(HistoryRecord::timestamp)
+                .containsExactly(Instant.MIN);
+    }
+
+    @Test
     void aDisconnectsLeavesAreDistinctByTheirIndex() {
         HistoryRecord leaveA = Fixtures.record(app + "-disc", 0, new NspRoomId(app, "a"), "c1", EventType.LEAVE, "null", T0);
         HistoryRecord leaveB = Fixtures.record(app + "-disc", 1, new NspRoomId(app, "b"), "c1", EventType.LEAVE, "null", T0);
