@@ -109,6 +109,16 @@ public final class HistoryWriter implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            loop();
+        } catch (RuntimeException | Error e) {
+            problem = "the history writer stopped on an unexpected error: " + e;
+            log.error("history writer: stopped on an unexpected error; unwritten history stays in the queue", e);
+            throw e;
+        }
+    }
+
+    private void loop() {
         while (closing.getCount() > 0) {
             List<Delivery> batch = new ArrayList<>();
             List<HistoryRecord> records = new ArrayList<>();
@@ -163,8 +173,12 @@ public final class HistoryWriter implements AutoCloseable {
                 attempts++;
                 if (problem == null) {
                     failingSinceNanos = System.nanoTime();
-                    log.warn("history writer: cannot write {} records, keeping them in the queue and retrying: {}",
-                            records.size(), e.getMessage());
+                    if (e instanceof DependencyUnavailableException)
+                        log.warn("history writer: cannot write {} records, keeping them in the queue and retrying: {}",
+                                records.size(), e.getMessage());
+                    else
+                        log.error("history writer: the history store failed on {} records, keeping them in the queue"
+                                + " and retrying", records.size(), e);
                 }
                 problem = "history store unavailable: " + e.getMessage();
                 if (!pause(jitter(backoffMs))) {
