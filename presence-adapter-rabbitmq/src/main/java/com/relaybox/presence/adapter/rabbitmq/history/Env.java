@@ -1,0 +1,36 @@
+package com.relaybox.presence.adapter.rabbitmq.history;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads settings from an environment map; every error names its variable. An empty value counts as unset. */
+final class Env {
+    private final Map<String, String> env;
+
+    Env(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    Optional<String> optional(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    String string(String name, String fallback) {
+        return optional(name).orElse(fallback);
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) return fallback;
+        long value;
+        try {
+            value = Long.parseLong(raw.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + raw.get() + "'");
+        }
+        if (value < min || value > max)
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+        return (int) value;
+    }
+}

@@ -1,0 +1,68 @@
+package com.relaybox.presence.adapter.rabbitmq.history;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the history writer batches and retries.
+ *
+ * @param batchRecords  a batch is written once it holds this many records (it may hold a few more:
+ *                      messages are not split)
+ * @param maxWait       ... or once this long has passed since its first message arrived
+ * @param prefetch      messages the broker hands the writer ahead of acknowledgement; enough to fill
+ *                      a batch while the one before is written
+ * @param minBackoff    the first wait after a failed write
+ * @param maxBackoff    the cap of the doubling wait between failed writes
+ * @param closeTimeout  how long {@code close()} keeps trying to finish the batch in flight
+ */
+public record HistoryWriterSettings(int batchRecords, Duration maxWait, int prefetch, Duration minBackoff,
+                                    Duration maxBackoff, Duration closeTimeout) {
+    public static final int DEFAULT_BATCH_RECORDS = 2_000;
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(50);
+    public static final int DEFAULT_PREFETCH = 200;
+
+    public HistoryWriterSettings {
+        Objects.requireNonNull(maxWait, "maxWait");
+        Objects.requireNonNull(minBackoff, "minBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        Objects.requireNonNull(closeTimeout, "closeTimeout");
+        if (batchRecords < 1 || batchRecords > 100_000)
+            throw new IllegalArgumentException("HISTORY_WRITER_BATCH_SIZE must be between 1 and 100000, got " + batchRecords);
+        if (maxWait.isNegative() || maxWait.compareTo(Duration.ofSeconds(10)) > 0)
+            throw new IllegalArgumentException("HISTORY_WRITER_MAX_WAIT_MS must be between 0 and 10000, got " + maxWait.toMillis());
+        if (prefetch < 1 || prefetch > 65_535)
+            throw new IllegalArgumentException("HISTORY_WRITER_PREFETCH must be between 1 and 65535, got " + prefetch);
+        if (minBackoff.isZero() || minBackoff.isNegative() || maxBackoff.compareTo(minBackoff) < 0)
+            throw new IllegalArgumentException("backoff must be positive and its cap at least its start");
+        if (closeTimeout.isNegative()) throw new IllegalArgumentException("closeTimeout must not be negative");
+    }
+
+    public static HistoryWriterSettings defaults() {
+        return new HistoryWriterSettings(DEFAULT_BATCH_RECORDS, DEFAULT_MAX_WAIT, DEFAULT_PREFETCH,
+                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(10));
+    }
+
+    /** Reads {@code HISTORY_WRITER_BATCH_SIZE}, {@code HISTORY_WRITER_MAX_WAIT_MS} and {@code HISTORY_WRITER_PREFETCH}. */
+    public static HistoryWriterSettings fromEnvironment(Map<String, String> environment) {
+        Env env = new Env(environment);
+        HistoryWriterSettings defaults = defaults();
+        return new HistoryWriterSettings(
+                env.integer("HISTORY_WRITER_BATCH_SIZE", DEFAULT_BATCH_RECORDS, 1, 100_000),
+                Duration.ofMillis(env.integer("HISTORY_WRITER_MAX_WAIT_MS", (int) DEFAULT_MAX_WAIT.toMillis(), 0, 10_000)),
+                env.integer("HISTORY_WRITER_PREFETCH", DEFAULT_PREFETCH, 1, 65_535),
+                defaults.minBackoff(), defaults.maxBackoff(), defaults.closeTimeout());
+    }
+
+    public HistoryWriterSettings withBackoff(Duration min, Duration max) {
+        return new HistoryWriterSettings(batchRecords, maxWait, prefetch, min, max, closeTimeout);
+    }
+
+    public HistoryWriterSettings withCloseTimeout(Duration timeout) {
+        return new HistoryWriterSettings(batchRecords, maxWait, prefetch, minBackoff, maxBackoff, timeout);
+    }
+
+    public HistoryWriterSettings withBatch(int records, Duration wait) {
+        return new HistoryWriterSettings(records, wait, prefetch, minBackoff, maxBackoff, closeTimeout);
+    }
+}

@@ -1,0 +1,187 @@
+package com.relaybox.presence.adapter.rabbitmq.history;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import com.relaybox.presence.core.domain.HistoryRecord;
+import com.relaybox.presence.core.json.HistoryJson;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HistoryWriterIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static TestVhost vhost;
+    private HistoryQueueSettings queue;
+    private final HistoryWriterSettings fast = HistoryWriterSettings.defaults()
+            .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+    private final ControlledRecorder target = new ControlledRecorder();
+    private Connection admin;
+    private Channel channel;
+
+    @BeforeAll
+    static void createVhost() {
+        vhost = TestVhost.create();
+    }
+
+    @AfterAll
+    static void deleteVhost() {
+        vhost.close();
+    }
+
+    @BeforeEach
+    void connect() throws Exception {
+        queue = new HistoryQueueSettings(vhost.uri(), "history-" + UUID.randomUUID(), "quorum", Duration.ofSeconds(5));
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(vhost.uri());
+        admin = factory.newConnection("test-admin");
+        channel = admin.createChannel();
+        HistoryAmqp.declare(channel, queue);
+    }
+
+    @AfterEach
+    void disconnect() throws Exception {
+        admin.close();
+    }
+
+    private long inQueue() {
+        try {
+            return channel.queueDeclarePassive(queue.queue()).getMessageCount();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void publish(List<HistoryRecord> records) throws Exception {
+        publishRaw(HistoryJson.encode(records));
+    }
+
+    private void publishRaw(byte[] body) throws Exception {
+        channel.basicPublish("", queue.queue(), new AMQP.BasicProperties.Builder().deliveryMode(2).build(), body);
+    }
+
+    @Test
+    void publishedRecordsAreWrittenOnceAndTheirMessagesAcknowledged() throws Exception {
+        List<HistoryRecord> all = new ArrayList<>();
+        try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(queue);
+             HistoryWriter writer = new HistoryWriter(queue, fast, target)) {
+            for (int i = 0; i < 20; i++) {
+                List<HistoryRecord> batch = Records.batch("m" + i, 5);
+                all.addAll(batch);
+                outbox.record(batch);
+            }
+            Eventually.until(WAIT, "every record written", () -> target.kept.all().size() == all.size());
+            Eventually.until(WAIT, "no backlog", () -> writer.status().backlogMessages().equals(OptionalLong.of(0)));
+            HistoryWriter.Status status = writer.status();
+            assertThat(status.healthy()).isTrue();
+            assertThat(status.recordsWritten()).isEqualTo(all.size());
+        }
+        assertThat(target.kept.all()).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(inQueue()).isZero();
+    }
+
+    @Test
+    void severalMessagesAreMergedIntoOneWrite() throws Exception {
+        for (int i = 0; i < 30; i++) publish(Records.batch("merge" + i, 3));
+
+        try (HistoryWriter writer = new HistoryWriter(queue, fast.withBatch(1_000, Duration.ofSeconds(2)), target)) {
+            Eventually.until(WAIT, "every record written", () -> target.kept.all().size() == 90);
+        }
+        assertThat(target.calls.get()).isLessThan(30);
+        assertThat(inQueue()).isZero();
+    }
+
+    @Test
+    void whileTheStoreIsDownNothingIsAcknowledgedAndAllIsWrittenOnceItIsBack() throws Exception {
+        target.down(true);
+        try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(queue);
+             HistoryWriter writer = new HistoryWriter(queue, fast, target)) {
+            for (int i = 0; i < 10; i++) outbox.record(Records.batch("down" + i, 4));
+
+            Eventually.until(WAIT, "the writer retried several times", () -> target.failures.get() >= 3);
+            HistoryWriter.Status degraded = writer.status();
+            assertThat(degraded.healthy()).isFalse();
+            assertThat(degraded.detail()).contains("test store is down");
+            assertThat(degraded.backlogMessages()).hasValue(10);
+            assertThat(target.kept.all()).isEmpty();
+
+            target.down(false);
+            Eventually.until(WAIT, "every record written", () -> target.kept.all().size() == 40);
+            Eventually.until(WAIT, "healthy again with no backlog", () -> writer.status().healthy()
+                    && writer.status().backlogMessages().equals(OptionalLong.of(0)));
+        }
+        assertThat(inQueue()).isZero();
+    }
+
+    @Test
+    void aMessageDeliveredAgainAfterItsRecordsWereKeptWritesNothingTwice() throws Exception {
+        List<HistoryRecord> records = Records.batch("again", 6);
+        publish(records);
+        target.hold();
+        HistoryWriter first = new HistoryWriter(queue, fast.withBatch(1_000, Duration.ZERO)
+                .withCloseTimeout(Duration.ZERO), target);
+        assertThat(target.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        // The records are kept but the write has not returned: the writer dies before its ack.
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(first::close);
+        Eventually.until(WAIT, "the message is back in the queue", () -> inQueue() == 1);
+        target.release();
+        closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        try (HistoryWriter second = new HistoryWriter(queue, fast, target)) {
+            Eventually.until(WAIT, "the message is consumed again", () -> target.calls.get() >= 2 && inQueue() == 0
+                    && second.status().backlogMessages().equals(OptionalLong.of(0)));
+        }
+        assertThat(target.kept.all()).containsExactlyInAnyOrderElementsOf(records);
+    }
+
+    @Test
+    void closeFinishesAndAcknowledgesTheBatchInFlight() throws Exception {
+        publish(Records.batch("inflight", 4));
+        target.hold();
+        HistoryWriter writer = new HistoryWriter(queue, fast.withBatch(1_000, Duration.ZERO), target);
+        assertThat(target.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(writer::close);
+        target.release();
+        closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(target.kept.all()).hasSize(4);
+        assertThat(inQueue()).isZero();
+    }
+
+    @Test
+    void aMessageThatIsNotHistoryIsDeadLetteredAndTheRestIsWritten() throws Exception {
+        publishRaw("certainly not history".getBytes(StandardCharsets.UTF_8));
+        publish(Records.batch("good", 2));
+
+        try (HistoryWriter writer = new HistoryWriter(queue, fast, target)) {
+            Eventually.until(WAIT, "the good records written", () -> target.kept.all().size() == 2);
+            Eventually.until(WAIT, "the bad message dead-lettered", () -> {
+                try {
+                    return channel.queueDeclarePassive(queue.deadLetterQueue()).getMessageCount() == 1;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(writer.status().healthy()).isTrue();
+        }
+        GetResponse dead = channel.basicGet(queue.deadLetterQueue(), true);
+        assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo("certainly not history");
+        assertThat(inQueue()).isZero();
+    }
+}

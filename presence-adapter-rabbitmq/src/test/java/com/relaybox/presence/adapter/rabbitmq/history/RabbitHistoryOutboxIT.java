@@ -1,0 +1,124 @@
+package com.relaybox.presence.adapter.rabbitmq.history;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import com.relaybox.presence.core.domain.HistoryRecord;
+import com.relaybox.presence.core.json.HistoryJson;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RabbitHistoryOutboxIT {
+    private static TestVhost vhost;
+    private HistoryQueueSettings settings;
+    private Connection admin;
+    private Channel channel;
+
+    @BeforeAll
+    static void createVhost() {
+        vhost = TestVhost.create();
+    }
+
+    @AfterAll
+    static void deleteVhost() {
+        vhost.close();
+    }
+
+    @BeforeEach
+    void connect() throws Exception {
+        settings = new HistoryQueueSettings(vhost.uri(), "history-" + UUID.randomUUID(), "quorum", Duration.ofSeconds(5));
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(vhost.uri());
+        admin = factory.newConnection("test-admin");
+        channel = admin.createChannel();
+    }
+
+    @AfterEach
+    void disconnect() throws Exception {
+        admin.close();
+    }
+
+    @Test
+    void eachCallIsOnePersistentMessageHoldingEveryRecord() throws Exception {
+        List<HistoryRecord> records = Records.batch("a", 3);
+        try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(settings)) {
+            outbox.record(records);
+            outbox.record(List.of());
+        }
+
+        assertThat(channel.queueDeclarePassive(settings.queue()).getMessageCount()).isEqualTo(1);
+        GetResponse message = channel.basicGet(settings.queue(), true);
+        assertThat(message.getProps().getDeliveryMode()).isEqualTo(2);
+        assertThat(message.getProps().getContentType()).isEqualTo("application/json");
+        assertThat(HistoryJson.decode(message.getBody())).hasSize(3)
+                .extracting(HistoryRecord::jobId).containsExactlyElementsOf(records.stream().map(HistoryRecord::jobId).toList());
+    }
+
+    @Test
+    void theQueueIsDurableOfTheConfiguredTypeAndDeclaringItAgainChangesNothing() throws Exception {
+        try (RabbitHistoryOutbox first = new RabbitHistoryOutbox(settings);
+             RabbitHistoryOutbox second = new RabbitHistoryOutbox(settings)) {
+            first.record(Records.batch("b", 1));
+            second.record(Records.batch("c", 1));
+        }
+        // Declaring with the very arguments succeeds only if the queue has them (quorum, durable, dead-lettering).
+        HistoryAmqp.declare(channel, settings);
+        assertThat(channel.queueDeclarePassive(settings.queue()).getMessageCount()).isEqualTo(2);
+        assertThat(channel.queueDeclarePassive(settings.deadLetterQueue()).getMessageCount()).isZero();
+    }
+
+    @Test
+    void concurrentCallersEachGetTheirMessageConfirmed() throws Exception {
+        int threads = 6, calls = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(settings)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String prefix = "t" + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < calls; i++) outbox.record(Records.batch(prefix + "-" + i, 2));
+                }));
+            }
+            for (Future<?> future : done) future.get();
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(channel.queueDeclarePassive(settings.queue()).getMessageCount()).isEqualTo(threads * calls);
+    }
+
+    @Test
+    void aRecordTheBrokerCannotRouteFailsAndTheNextCallDeclaresTheQueueAgain() throws Exception {
+        try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(settings)) {
+            channel.queueDelete(settings.queue());
+
+            assertThatThrownBy(() -> outbox.record(Records.batch("lost", 1)))
+                    .isInstanceOf(DependencyUnavailableException.class).hasMessageContaining("could not route");
+
+            outbox.record(Records.batch("kept", 1));
+        }
+        GetResponse message = channel.basicGet(settings.queue(), true);
+        assertThat(HistoryJson.decode(message.getBody()).get(0).jobId().value()).isEqualTo("kept-job-0");
+    }
+
+    @Test
+    void anUnreachableBrokerIsADependencyUnavailable() {
+        HistoryQueueSettings nowhere = HistoryQueueSettings.of("amqp://guest:guest@127.0.0.1:1/");
+        assertThatThrownBy(() -> new RabbitHistoryOutbox(nowhere)).isInstanceOf(DependencyUnavailableException.class);
+    }
+}

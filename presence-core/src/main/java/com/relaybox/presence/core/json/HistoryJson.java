@@ -1,0 +1,144 @@
+package com.relaybox.presence.core.json;
+
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.CorruptStateException;
+import com.relaybox.presence.core.domain.EventType;
+import com.relaybox.presence.core.domain.HistoryRecord;
+import com.relaybox.presence.core.domain.JobId;
+import com.relaybox.presence.core.domain.NspRoomId;
+
+import java.io.IOException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one encoding of a list of history records as they travel between the presence path and
+ * the history writer: UTF-8 JSON {@code {"v":1,"records":[{...}, ...]}}. {@code data} and
+ * {@code user} are embedded as JSON values, so they come back equal by value.
+ */
+public final class HistoryJson {
+    static final int VERSION = 1;
+
+    private HistoryJson() {
+    }
+
+    public static byte[] encode(List<HistoryRecord> records) {
+        StringWriter out = new StringWriter(64 + 320 * records.size());
+        try (JsonWriter json = new JsonWriter(out)) {
+            json.setSerializeNulls(true);
+            json.setHtmlSafe(false);
+            json.beginObject();
+            json.name("v").value(VERSION);
+            json.name("records").beginArray();
+            for (HistoryRecord record : records) {
+                json.beginObject();
+                json.name("jobId").value(record.jobId().value());
+                json.name("eventIndex").value(record.eventIndex());
+                json.name("room").value(record.room().toString());
+                json.name("connectionId").value(record.connectionId().value());
+                json.name("clientId");
+                if (record.clientId().isPresent()) json.value(record.clientId().get());
+                else json.nullValue();
+                json.name("event").value(record.event().wireName());
+                json.name("timestamp").value(record.timestamp().toString());
+                json.name("data").jsonValue(record.dataJson());
+                json.name("user").jsonValue(record.userJson());
+                json.endObject();
+            }
+            json.endArray();
+            json.endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads back what {@link #encode} wrote; anything else is a {@link CorruptStateException}. */
+    public static List<HistoryRecord> decode(byte[] body) {
+        try (JsonReader json = new JsonReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+            json.setStrictness(Strictness.STRICT);
+            List<HistoryRecord> records = null;
+            Integer version = null;
+            json.beginObject();
+            while (json.hasNext()) {
+                switch (json.nextName()) {
+                    case "v" -> version = json.nextInt();
+                    case "records" -> records = records(json);
+                    default -> json.skipValue();
+                }
+            }
+            json.endObject();
+            if (json.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
+            if (version == null || version != VERSION)
+                throw new CorruptStateException("history message version " + version + " is not " + VERSION);
+            if (records == null) throw new CorruptStateException("history message has no records");
+            return records;
+        } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
+            throw new CorruptStateException("not a history message: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<HistoryRecord> records(JsonReader json) throws IOException {
+        List<HistoryRecord> records = new ArrayList<>();
+        json.beginArray();
+        while (json.hasNext()) records.add(record(json));
+        json.endArray();
+        return records;
+    }
+
+    private static HistoryRecord record(JsonReader json) throws IOException {
+        String jobId = null, room = null, connectionId = null, clientId = null, event = null, timestamp = null;
+        String data = null, user = null;
+        int eventIndex = -1;
+        json.beginObject();
+        while (json.hasNext()) {
+            switch (json.nextName()) {
+                case "jobId" -> jobId = json.nextString();
+                case "eventIndex" -> eventIndex = json.nextInt();
+                case "room" -> room = json.nextString();
+                case "connectionId" -> connectionId = json.nextString();
+                case "clientId" -> clientId = nullableString(json);
+                case "event" -> event = json.nextString();
+                case "timestamp" -> timestamp = json.nextString();
+                case "data" -> data = JsonParser.parseReader(json).toString();
+                case "user" -> user = JsonParser.parseReader(json).toString();
+                default -> json.skipValue();
+            }
+        }
+        json.endObject();
+        try {
+            return new HistoryRecord(new JobId(jobId), eventIndex, NspRoomId.parse(room), new ConnectionId(connectionId),
+                    Optional.ofNullable(clientId), EventType.fromWire(event), required(data, "data"),
+                    required(user, "user"), Instant.parse(required(timestamp, "timestamp")));
+        } catch (RuntimeException e) {
+            if (e instanceof CorruptStateException) throw e;
+            throw new CorruptStateException("not a history record (job " + jobId + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static String nullableString(JsonReader json) throws IOException {
+        if (json.peek() == JsonToken.NULL) {
+            json.nextNull();
+            return null;
+        }
+        return json.nextString();
+    }
+
+    private static String required(String value, String name) {
+        if (value == null) throw new CorruptStateException("history record has no " + name);
+        return value;
+    }
+}
