@@ -93,12 +93,10 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
                 .build();
         log.info("Redis presence store on {} ({})", where, settings);
         try {
-            run("SCRIPT LOAD", () -> {
-                loadScripts();
-                return null;
-            });
-        } catch (DependencyUnavailableException e) {
-            log.warn("Redis {} not reachable at start; scripts load on first use: {}", where, e.getMessage());
+            loadScripts();
+        } catch (JedisException e) {
+            reachable.set(false);
+            log.warn("Redis {} not reachable at start ({}); operations fail until it is", where, e.getMessage());
         }
     }
 

@@ -3,11 +3,6 @@ package com.relaybox.presence.adapter.redis;
 import com.relaybox.presence.core.contract.Invariants;
 import com.relaybox.presence.core.contract.PresenceSnapshot;
 import com.relaybox.presence.core.domain.ConnectionId;
-import com.relaybox.presence.core.domain.EventType;
-import com.relaybox.presence.core.domain.JobId;
-import com.relaybox.presence.core.domain.Member;
-import com.relaybox.presence.core.domain.NspRoomId;
-import com.relaybox.presence.core.json.PresenceJson;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
@@ -16,10 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -28,8 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
+import static com.relaybox.presence.adapter.redis.TestJobs.comparable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -41,14 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AtomicityUnderConcurrencyIT {
     private static final int STORES = 3;
     private static final int WORKERS_PER_STORE = 2;
-    private static final int JOBS_PER_WORKER = 2_000;
+    private static final int JOBS_PER_WORKER = 2_500;
     private static final int RACED_CONNECTIONS = 8;
 
     private final String app = RedisKeyspace.newApp();
+    private final TestJobs jobs = new TestJobs(app);
     private final List<String> rooms = List.of("lobby", "games", "chat:eu", "chat:us", "r:ü", "quiet");
     private final RedisKeyspace redis = new RedisKeyspace();
     private final List<RedisPresenceStore> stores = new ArrayList<>();
-    private final AtomicLong jobIds = new AtomicLong();
 
     @AfterEach
     void cleanUp() {
@@ -67,10 +60,8 @@ class AtomicityUnderConcurrencyIT {
         ExecutorService pool = Executors.newFixedThreadPool(STORES * WORKERS_PER_STORE + 2);
         try {
             List<Future<Worker>> workers = new ArrayList<>();
-            for (int w = 0; w < STORES * WORKERS_PER_STORE; w++) {
-                Worker worker = new Worker("w" + w, stores.get(w % STORES), new Random(7 + w));
-                workers.add(pool.submit(worker));
-            }
+            for (int w = 0; w < STORES * WORKERS_PER_STORE; w++)
+                workers.add(pool.submit(new Worker("w" + w, stores.get(w % STORES), 7 + w)));
             AtomicBoolean disconnectsDone = new AtomicBoolean();
             Future<List<StoreResult>> joiner = pool.submit(raceJoiner(stores.get(0), disconnectsDone));
             Future<?> disconnector = pool.submit(raceDisconnector(stores.get(1), disconnectsDone));
@@ -105,7 +96,6 @@ class AtomicityUnderConcurrencyIT {
                 });
                 assertThat(ownOrder).as("index order of " + worker.name).isEqualTo(worker.model.indexes());
             }
-            assertThat(state.presenceSets().keySet()).noneMatch(c -> c.startsWith(app + ":raced-"));
         } finally {
             pool.shutdownNow();
         }
@@ -115,42 +105,23 @@ class AtomicityUnderConcurrencyIT {
     private final class Worker implements Callable<Worker> {
         final String name;
         final RedisPresenceStore store;
-        final Random random;
+        final TestJobs.RandomJobs random;
         final InMemoryPresenceStore model = new InMemoryPresenceStore();
 
-        Worker(String name, RedisPresenceStore store, Random random) {
+        Worker(String name, RedisPresenceStore store, long seed) {
             this.name = name;
             this.store = store;
-            this.random = random;
+            this.random = jobs.new RandomJobs(name, seed, rooms, 5);
         }
 
         @Override
         public Worker call() {
-            List<String> connections = new ArrayList<>();
-            for (int c = 0; c < 5; c++) connections.add(name + "-g0-c" + c);
-            int generation = 0;
-            int sent = 0;
-            while (sent < JOBS_PER_WORKER) {
-                int size = 1 + random.nextInt(random.nextBoolean() ? 3 : 40);
-                List<StoreCommand> batch = new ArrayList<>(size + 2);
-                for (int b = 0; b < size; b++, sent++) {
-                    int pick = random.nextInt(connections.size());
-                    String connection = connections.get(pick);
-                    String room = rooms.get(random.nextInt(rooms.size()));
-                    int dice = random.nextInt(100);
-                    StoreCommand command;
-                    if (dice < 40) command = join(room, connection);
-                    else if (dice < 55) command = update(room, connection);
-                    else if (dice < 95) command = leave(room, connection);
-                    else {
-                        command = disconnect(connection);
-                        connections.set(pick, name + "-g" + (++generation) + "-c" + pick);
-                    }
-                    batch.add(command);
-                    if (random.nextInt(40) == 0) batch.add(command); // a redelivered duplicate in the batch
-                }
+            for (int sent = 0; sent < JOBS_PER_WORKER; ) {
+                List<StoreCommand> batch = random.batch(random.nextSize(sent % 2 == 0 ? 3 : 40));
+                sent += batch.size();
                 List<StoreResult> expected = model.apply(batch);
-                assertThat(comparable(store.apply(batch))).as("results of a batch of " + name).isEqualTo(comparable(expected));
+                assertThat(comparable(store.apply(batch), true)).as("results of a batch of " + name)
+                        .isEqualTo(comparable(expected, true));
             }
             return this;
         }
@@ -165,77 +136,30 @@ class AtomicityUnderConcurrencyIT {
                 for (int i = 0; i < 10; i++) {
                     String connection = "raced-" + random.nextInt(RACED_CONNECTIONS);
                     String room = rooms.get(random.nextInt(rooms.size()));
-                    batch.add(random.nextInt(4) == 0 ? update(room, connection) : join(room, connection));
+                    batch.add(random.nextInt(4) == 0 ? jobs.update(room, connection) : jobs.join(room, connection));
                 }
                 store.apply(batch);
             }
             List<StoreCommand> late = new ArrayList<>();
-            for (int c = 0; c < RACED_CONNECTIONS; c++) late.add(join(rooms.get(c % rooms.size()), "raced-" + c));
+            for (int c = 0; c < RACED_CONNECTIONS; c++) late.add(jobs.join(rooms.get(c % rooms.size()), "raced-" + c));
             return store.apply(late);
         };
     }
 
+    /** Disconnects each raced connection once it is in some room, while the joiner keeps joining it. */
     private Callable<Void> raceDisconnector(RedisPresenceStore store, AtomicBoolean disconnectsDone) {
         return () -> {
             try {
                 for (int c = 0; c < RACED_CONNECTIONS; c++) {
-                    // Let the joiner get some joins in first: wait until the connection is in a room.
-                    ConnectionId connection = new ConnectionId(app + ":raced-" + c);
+                    ConnectionId connection = jobs.connection("raced-" + c);
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     while (store.rooms(connection).isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
-                    store.apply(List.of(disconnect("raced-" + c)));
+                    store.apply(List.of(jobs.disconnect("raced-" + c)));
                 }
             } finally {
                 disconnectsDone.set(true);
             }
             return null;
         };
-    }
-
-    private StoreCommand join(String room, String connection) {
-        JobId job = nextJob();
-        return StoreCommand.join(job, room(room), connection(connection), member(connection, job, EventType.JOIN), timestamp(job));
-    }
-
-    private StoreCommand update(String room, String connection) {
-        JobId job = nextJob();
-        return StoreCommand.update(job, room(room), connection(connection), member(connection, job, EventType.UPDATE), timestamp(job));
-    }
-
-    private StoreCommand leave(String room, String connection) {
-        JobId job = nextJob();
-        return StoreCommand.leave(job, room(room), connection(connection), timestamp(job));
-    }
-
-    private StoreCommand disconnect(String connection) {
-        JobId job = nextJob();
-        return StoreCommand.disconnect(job, connection(connection), timestamp(job));
-    }
-
-    private String member(String connection, JobId job, EventType event) {
-        return PresenceJson.member(new Member(Optional.of(app + ":client-" + connection), connection(connection),
-                "{\"job\":\"" + job + "\"}", timestamp(job), event, "null"));
-    }
-
-    private static String timestamp(JobId job) {
-        long n = Long.parseLong(job.value().substring(job.value().lastIndexOf('-') + 1));
-        return String.format("2024-10-03T14:%02d:%02d.%03dZ", (n / 60_000) % 60, (n / 1000) % 60, n % 1000);
-    }
-
-    private JobId nextJob() {
-        return new JobId(app + "-job-" + jobIds.incrementAndGet());
-    }
-
-    private NspRoomId room(String room) {
-        return new NspRoomId(app, room);
-    }
-
-    private ConnectionId connection(String name) {
-        return new ConnectionId(app + ":" + name);
-    }
-
-    /** A result with its rooms as a set: a disconnect reports its rooms in no particular order. */
-    private static List<Object> comparable(List<StoreResult> results) {
-        return results.stream().<Object>map(r -> List.of(r.repeat(), r.effect(), new HashSet<>(r.rooms()), r.timestamp())).toList();
     }
 }
