@@ -12,91 +12,95 @@
 -- Reply: { repeat ('1' or '0'), effect ('C' changed, 'N' not a member, 'D' disconnected),
 --          timestamp, room... }. The job record holds the same minus the repeat flag, packed
 -- with MessagePack, and expires after jobMemoryMs.
--- Every key's type is checked before the first write, so bad data fails the job whole.
+--
+-- Bad data: every key a job writes is read (or written by the job's first write) before
+-- anything is written, so a key of the wrong type fails the job whole with a CORRUPT error
+-- naming the key, and nothing of the job changes.
 
-local function wrongType(key, expected)
-  local actual = redis.call('TYPE', key)['ok']
-  if actual ~= 'none' and actual ~= expected then
-    return 'CORRUPT ' .. key .. ' is a ' .. actual .. ', not a ' .. expected
+local function checked(expected, command, key, ...)
+  local reply = redis.pcall(command, key, ...)
+  if type(reply) == 'table' and reply.err then
+    error({ corrupt = 'CORRUPT ' .. key .. ' is a ' .. redis.call('TYPE', key)['ok'] .. ', not a ' .. expected }, 0)
   end
-  return nil
+  return reply
 end
 
-local jobKey = KEYS[1]
-local kind, connection, timestamp, jobMemory = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local function remember(effect, timestamp, rooms)
+  local record = { effect, timestamp }
+  for i, room in ipairs(rooms) do record[i + 2] = room end
+  redis.call('SET', KEYS[1], cmsgpack.pack(record), 'PX', ARGV[4])
+  local reply = { '0' }
+  for i = 1, #record do reply[i + 1] = record[i] end
+  return reply
+end
 
-local bad = wrongType(jobKey, 'string')
-if bad then return redis.error_reply(bad) end
-local remembered = redis.call('GET', jobKey)
-if remembered then
-  local ok, record = pcall(cmsgpack.unpack, remembered)
+local function recalled(packed)
+  local ok, record = pcall(cmsgpack.unpack, packed)
   local valid = ok and type(record) == 'table' and #record >= 2
   if valid then
     for i = 1, #record do valid = valid and type(record[i]) == 'string' end
   end
   if not valid then
-    return redis.error_reply('CORRUPT ' .. jobKey .. ' is not a job record of the presence service')
+    error({ corrupt = 'CORRUPT ' .. KEYS[1] .. ' is not a job record of the presence service' }, 0)
   end
   local reply = { '1' }
   for i = 1, #record do reply[i + 1] = record[i] end
   return reply
 end
 
-local effect, rooms = 'C', {}
-if kind == 'disconnect' then
+local function disconnect(connection, timestamp)
   local sets, tombstone = KEYS[2], KEYS[3]
-  bad = wrongType(sets, 'hash') or wrongType(tombstone, 'string')
-  if bad then return redis.error_reply(bad) end
-  local joined = redis.call('HKEYS', sets)
+  local joined = checked('hash', 'HKEYS', sets)
+  local rooms = {}
   for _, room in ipairs(joined) do
-    bad = wrongType('presence:' .. room .. ':members', 'hash') or wrongType('presence:' .. room .. ':index', 'list')
-    if bad then return redis.error_reply(bad) end
-  end
-  redis.call('SET', tombstone, '1', 'PX', ARGV[5])
-  for _, room in ipairs(joined) do
-    if redis.call('HDEL', 'presence:' .. room .. ':members', connection) == 1 then
-      redis.call('LREM', 'presence:' .. room .. ':index', 0, connection)
+    if checked('hash', 'HEXISTS', 'presence:' .. room .. ':members', connection) == 1 then
+      checked('list', 'LLEN', 'presence:' .. room .. ':index')
       rooms[#rooms + 1] = room
     end
   end
+  redis.call('SET', tombstone, '1', 'PX', ARGV[5])
+  for _, room in ipairs(rooms) do
+    redis.call('HDEL', 'presence:' .. room .. ':members', connection)
+    redis.call('LREM', 'presence:' .. room .. ':index', 0, connection)
+  end
   redis.call('DEL', sets)
-else
-  local members, index, sets, tombstone = KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-  local room = ARGV[5]
-  bad = wrongType(members, 'hash') or wrongType(index, 'list') or wrongType(sets, 'hash')
-      or wrongType(tombstone, 'string')
-  if bad then return redis.error_reply(bad) end
+  return remember('C', timestamp, rooms)
+end
+
+local function roomJob(kind, connection, timestamp)
+  local members, index, sets, tombstone, room = KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[5]
   if kind ~= 'leave' and redis.call('EXISTS', tombstone) == 1 then
-    effect = 'D'
-  elseif kind == 'join' then
-    redis.call('LREM', index, 0, connection)
+    return remember('D', timestamp, {})
+  end
+  local member = checked('hash', 'HEXISTS', members, connection) == 1
+  if kind == 'join' then
+    checked('hash', 'HEXISTS', sets, room)
+    checked('list', 'LREM', index, 0, connection) -- the first write: nothing changed if it fails
     redis.call('LPUSH', index, connection)
     redis.call('HSET', members, connection, ARGV[6])
     redis.call('HSET', sets, room, '1')
-    rooms[1] = room
   elseif kind == 'update' then
-    if redis.call('HEXISTS', members, connection) == 1 then
-      redis.call('HSET', members, connection, ARGV[6])
-      rooms[1] = room
-    else
-      effect = 'N'
-    end
+    if not member then return remember('N', timestamp, {}) end
+    redis.call('HSET', members, connection, ARGV[6])
   elseif kind == 'leave' then
-    if redis.call('HDEL', members, connection) == 1 then
-      redis.call('LREM', index, 0, connection)
-      redis.call('HDEL', sets, room)
-      rooms[1] = room
-    else
-      effect = 'N'
-    end
+    if not member then return remember('N', timestamp, {}) end
+    checked('hash', 'HEXISTS', sets, room)
+    checked('list', 'LREM', index, 0, connection) -- the first write: nothing changed if it fails
+    redis.call('HDEL', members, connection)
+    redis.call('HDEL', sets, room)
   else
-    return redis.error_reply('ERR unknown presence command ' .. tostring(kind))
+    error({ corrupt = 'ERR unknown presence command ' .. tostring(kind) }, 0)
   end
+  return remember('C', timestamp, { room })
 end
 
-local record = { effect, timestamp }
-for i, room in ipairs(rooms) do record[i + 2] = room end
-redis.call('SET', jobKey, cmsgpack.pack(record), 'PX', jobMemory)
-local reply = { '0' }
-for i = 1, #record do reply[i + 1] = record[i] end
-return reply
+local ok, reply = pcall(function()
+  local kind, connection, timestamp = ARGV[1], ARGV[2], ARGV[3]
+  local remembered = checked('string', 'GET', KEYS[1])
+  if remembered then return recalled(remembered) end
+  if kind == 'disconnect' then return disconnect(connection, timestamp) end
+  return roomJob(kind, connection, timestamp)
+end)
+if ok then return reply end
+if type(reply) == 'table' and reply.corrupt then return redis.error_reply(reply.corrupt) end
+error(reply, 0)

@@ -4,18 +4,23 @@
 --   ARGV = first, last (LRANGE positions, inclusive)
 -- Reply: { connectionIds, values } where a value is nil when the hash has no such field.
 
-local index, members = KEYS[1], KEYS[2]
-for _, check in ipairs({ { index, 'list' }, { members, 'hash' } }) do
-  local actual = redis.call('TYPE', check[1])['ok']
-  if actual ~= 'none' and actual ~= check[2] then
-    return redis.error_reply('CORRUPT ' .. check[1] .. ' is a ' .. actual .. ', not a ' .. check[2])
+local function checked(expected, command, key, ...)
+  local reply = redis.pcall(command, key, ...)
+  if type(reply) == 'table' and reply.err then
+    error({ corrupt = 'CORRUPT ' .. key .. ' is a ' .. redis.call('TYPE', key)['ok'] .. ', not a ' .. expected }, 0)
   end
+  return reply
 end
 
-local ids = redis.call('LRANGE', index, ARGV[1], ARGV[2])
-local values = {}
-for first = 1, #ids, 1000 do
-  local chunk = redis.call('HMGET', members, unpack(ids, first, math.min(first + 999, #ids)))
-  for i = 1, #chunk do values[first + i - 1] = chunk[i] end
-end
-return { ids, values }
+local ok, reply = pcall(function()
+  local ids = checked('list', 'LRANGE', KEYS[1], ARGV[1], ARGV[2])
+  local values = {}
+  for first = 1, #ids, 1000 do
+    local chunk = checked('hash', 'HMGET', KEYS[2], unpack(ids, first, math.min(first + 999, #ids)))
+    for i = 1, #chunk do values[first + i - 1] = chunk[i] end
+  end
+  return { ids, values }
+end)
+if ok then return reply end
+if type(reply) == 'table' and reply.corrupt then return redis.error_reply(reply.corrupt) end
+error(reply, 0)

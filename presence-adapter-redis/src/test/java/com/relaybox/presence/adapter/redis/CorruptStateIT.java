@@ -103,13 +103,17 @@ class CorruptStateIT {
     @Test
     void aDisconnectThroughACorruptRoomChangesNothing() {
         store.apply(List.of(jobs.join("good", "c1"), jobs.join("other", "c1")));
+        // c1 is a member of "bad" as far as its hash and the presence-sets say, but the index is no list.
         redis.jedis.hset("connection:" + app + ":c1:presence-sets", jobs.room("bad").toString(), "1");
+        redis.jedis.hset("presence:" + jobs.room("bad") + ":members", app + ":c1", "{}");
         redis.jedis.set("presence:" + jobs.room("bad") + ":index", "oops");
 
         assertThatThrownBy(() -> store.apply(List.of(jobs.disconnect("c1"))))
                 .isInstanceOf(CorruptStateException.class)
                 .hasMessageContaining("presence:" + jobs.room("bad") + ":index");
         assertThat(store.isMember(jobs.room("good"), jobs.connection("c1"))).isTrue();
+        assertThat(store.isMember(jobs.room("bad"), jobs.connection("c1"))).isTrue();
+        assertThat(store.rooms(jobs.connection("c1"))).hasSize(3);
         assertThat(redis.jedis.exists("presence-tombstone:" + app + ":c1")).as("no tombstone either").isFalse();
     }
 
