@@ -23,6 +23,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
+import javax.net.ssl.SSLParameters;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     private final String jobMemoryMillis;
     private final String tombstoneMillis;
     private final RedisClient client;
-    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private final AtomicBoolean available = new AtomicBoolean(true);
     private volatile boolean closed;
 
     public RedisPresenceStore(RedisSettings settings) {
@@ -80,6 +81,12 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
                 .socketTimeoutMillis(timeoutMillis)
                 .clientName("presence");
         settings.authToken().ifPresent(config::password);
+        if (settings.tls()) {
+            // Verify the server's name as well as its chain, as RelayBox's Node client does.
+            SSLParameters tls = new SSLParameters();
+            tls.setEndpointIdentificationAlgorithm("HTTPS");
+            config.sslParameters(tls);
+        }
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(settings.poolSize());
         pool.setMaxIdle(settings.poolSize());
@@ -95,8 +102,8 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         try {
             loadScripts();
         } catch (JedisException e) {
-            reachable.set(false);
-            log.warn("Redis {} not reachable at start ({}); operations fail until it is", where, e.getMessage());
+            available.set(false);
+            log.warn("Redis {} unavailable at start ({}); operations fail until it is back", where, e.getMessage());
         }
     }
 
@@ -182,7 +189,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         }
         if (failure == null) return results;
         if (commands.size() > 1 && results.size() > 0) {
-            String others = "; the batch's other " + results.size() + " of " + commands.size() + " commands were applied";
+            String others = "; " + results.size() + " of the batch's " + commands.size() + " commands were applied";
             failure = failure instanceof CorruptStateException
                     ? new CorruptStateException(failure.getMessage() + others, failure.getCause())
                     : new DependencyUnavailableException(failure.getMessage() + others, failure.getCause());
@@ -326,26 +333,26 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     private <T> T run(String what, Supplier<T> operation) {
         try {
             T result = operation.get();
-            if (reachable.compareAndSet(false, true)) log.info("Redis {} reachable again", where);
+            if (available.compareAndSet(false, true)) log.info("Redis {} available again", where);
             return result;
         } catch (JedisConnectionException e) {
-            throw unreachable(what, e);
+            throw unavailable(what, e);
         } catch (JedisDataException e) {
             throw serverError(e, what);
         } catch (JedisException e) {
-            throw unreachable(what, e);
+            throw unavailable(what, e);
         }
     }
 
-    private DependencyUnavailableException unreachable(String what, JedisException e) {
-        if (reachable.compareAndSet(true, false)) log.warn("Redis {} unreachable: {}", where, e.getMessage());
+    private DependencyUnavailableException unavailable(String what, JedisException e) {
+        if (available.compareAndSet(true, false)) log.warn("Redis {} unavailable: {}", where, e.getMessage());
         try {
             // Idle connections are likely dead too (a restart): drop them so the retry connects afresh.
             client.getPool().clear();
         } catch (RuntimeException ignored) {
             // The pool cleans itself up as it can; the failure below is what matters.
         }
-        return new DependencyUnavailableException("Redis " + where + " unreachable (" + what + "): " + e.getMessage(), e);
+        return new DependencyUnavailableException("Redis " + where + " unavailable (" + what + "): " + e.getMessage(), e);
     }
 
     /** A Redis error reply: bad data is corrupt state, everything else is Redis not able to serve now. */

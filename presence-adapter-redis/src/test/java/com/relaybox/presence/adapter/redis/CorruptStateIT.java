@@ -90,7 +90,7 @@ class CorruptStateIT {
         assertThatThrownBy(() -> store.apply(batch))
                 .isInstanceOf(CorruptStateException.class)
                 .hasMessageContaining("presence:" + jobs.room("bad") + ":members is a string, not a hash")
-                .hasMessageContaining("other 2 of 3 commands were applied");
+                .hasMessageContaining("2 of the batch's 3 commands were applied");
         assertThat(store.count(jobs.room("good"))).isEqualTo(2);
 
         redis.jedis.del("presence:" + jobs.room("bad") + ":members");

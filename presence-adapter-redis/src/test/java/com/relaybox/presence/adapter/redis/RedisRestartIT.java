@@ -129,6 +129,38 @@ class RedisRestartIT {
         }
     }
 
+    @Test
+    void theAuthTokenOfRedisAuthIsSentAndAWrongOneIsAnUnavailableRedisNotACrash() {
+        try (PrivateRedis server = new PrivateRedis("--save", "", "--appendonly", "no", "--requirepass", "s3cr3t").start()) {
+            RedisSettings right = settings(server.port);
+            right = new RedisSettings(right.host(), right.port(), false, RedisSettings.parseRedisAuth("{\"authToken\":\"s3cr3t\"}"),
+                    2, right.timeout(), right.tombstone(), right.jobMemory());
+            try (RedisPresenceStore store = new RedisPresenceStore(right)) {
+                assertThat(store.ping()).isTrue();
+                assertThat(store.apply(List.of(jobs.join("lobby", "c1"))).get(0).effect()).isEqualTo(StoreResult.Effect.CHANGED);
+            }
+            RedisSettings wrong = new RedisSettings(right.host(), right.port(), false, RedisSettings.parseRedisAuth("{\"authToken\":\"nope\"}"),
+                    2, right.timeout(), right.tombstone(), right.jobMemory());
+            try (RedisPresenceStore store = new RedisPresenceStore(wrong)) {
+                assertThat(store.ping()).isFalse();
+                assertThatThrownBy(() -> store.apply(List.of(jobs.join("lobby", "c2"))))
+                        .isInstanceOf(DependencyUnavailableException.class);
+                assertThatThrownBy(() -> store.count(jobs.room("lobby"))).isInstanceOf(DependencyUnavailableException.class);
+            }
+        }
+    }
+
+    @Test
+    void aTlsStoreAgainstAPlainServerIsAnUnavailableRedisNotACrash() {
+        RedisSettings plain = RedisKeyspace.localSettings();
+        RedisSettings tls = new RedisSettings(plain.host(), plain.port(), true, plain.authToken(), 2,
+                Duration.ofSeconds(1), plain.tombstone(), plain.jobMemory());
+        try (RedisPresenceStore store = new RedisPresenceStore(tls)) {
+            assertThat(store.ping()).isFalse();
+            assertThatThrownBy(() -> store.apply(List.of(jobs.join("lobby", "c1")))).isInstanceOf(DependencyUnavailableException.class);
+        }
+    }
+
     private static RedisSettings settings(int port) {
         return RedisKeyspace.settings(port).withTimeout(Duration.ofSeconds(1));
     }
