@@ -17,9 +17,12 @@
 -- anything is written, so a key of the wrong type fails the job whole with a CORRUPT error
 -- naming the key, and nothing of the job changes.
 
+-- A command on a key the job reads or first writes: a key of the wrong type is bad data, named;
+-- any other error (out of memory, read-only replica, ...) goes back to the caller as it is.
 local function checked(expected, command, key, ...)
   local reply = redis.pcall(command, key, ...)
   if type(reply) == 'table' and reply.err then
+    if string.sub(reply.err, 1, 9) ~= 'WRONGTYPE' then error(reply, 0) end
     error({ corrupt = 'CORRUPT ' .. key .. ' is a ' .. redis.call('TYPE', key)['ok'] .. ', not a ' .. expected }, 0)
   end
   return reply

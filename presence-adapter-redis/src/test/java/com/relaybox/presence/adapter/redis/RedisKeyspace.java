@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Raw access to one app's keys in a Redis, as RelayBox sees them: every test confines itself to
@@ -36,12 +38,12 @@ final class RedisKeyspace implements AutoCloseable {
     }
 
     static RedisSettings settings(int port) {
-        return RedisSettings.of(HOST, port, false, java.util.Optional.empty(), 8);
+        return RedisSettings.of(HOST, port, false, Optional.empty(), 8);
     }
 
     /** A fresh app id: every key of a test carries it. */
     static String newApp() {
-        return "t" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     /**

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,10 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A Redis that goes away and comes back while the store runs: a private redis-server the test
- * kills with SIGKILL and starts again on the same port. The store is never rebuilt.
+ * A Redis that goes away and comes back while the store runs (a private redis-server the test
+ * kills with SIGKILL and starts again on the same port; the store is never rebuilt), refuses the
+ * password, speaks no TLS, or is out of memory: always {@link DependencyUnavailableException},
+ * never half a job, and the store works again once Redis does.
  */
-class RedisRestartIT {
+class RedisFailuresIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private final TestJobs jobs = new TestJobs(RedisKeyspace.newApp());
@@ -132,15 +136,14 @@ class RedisRestartIT {
     @Test
     void theAuthTokenOfRedisAuthIsSentAndAWrongOneIsAnUnavailableRedisNotACrash() {
         try (PrivateRedis server = new PrivateRedis("--save", "", "--appendonly", "no", "--requirepass", "s3cr3t").start()) {
-            RedisSettings right = settings(server.port);
-            right = new RedisSettings(right.host(), right.port(), false, RedisSettings.parseRedisAuth("{\"authToken\":\"s3cr3t\"}"),
-                    2, right.timeout(), right.tombstone(), right.jobMemory());
+            RedisSettings right = RedisSettings.of(RedisKeyspace.HOST, server.port, false,
+                    RedisSettings.parseRedisAuth("{\"authToken\":\"s3cr3t\"}"), 2);
             try (RedisPresenceStore store = new RedisPresenceStore(right)) {
                 assertThat(store.ping()).isTrue();
                 assertThat(store.apply(List.of(jobs.join("lobby", "c1"))).get(0).effect()).isEqualTo(StoreResult.Effect.CHANGED);
             }
-            RedisSettings wrong = new RedisSettings(right.host(), right.port(), false, RedisSettings.parseRedisAuth("{\"authToken\":\"nope\"}"),
-                    2, right.timeout(), right.tombstone(), right.jobMemory());
+            RedisSettings wrong = RedisSettings.of(RedisKeyspace.HOST, server.port, false,
+                    RedisSettings.parseRedisAuth("{\"authToken\":\"nope\"}"), 2);
             try (RedisPresenceStore store = new RedisPresenceStore(wrong)) {
                 assertThat(store.ping()).isFalse();
                 assertThatThrownBy(() -> store.apply(List.of(jobs.join("lobby", "c2"))))
@@ -152,12 +155,42 @@ class RedisRestartIT {
 
     @Test
     void aTlsStoreAgainstAPlainServerIsAnUnavailableRedisNotACrash() {
-        RedisSettings plain = RedisKeyspace.localSettings();
-        RedisSettings tls = new RedisSettings(plain.host(), plain.port(), true, plain.authToken(), 2,
-                Duration.ofSeconds(1), plain.tombstone(), plain.jobMemory());
+        RedisSettings tls = RedisSettings.of(RedisKeyspace.HOST, RedisKeyspace.PORT, true, Optional.empty(), 2)
+                .withTimeout(Duration.ofSeconds(1));
         try (RedisPresenceStore store = new RedisPresenceStore(tls)) {
             assertThat(store.ping()).isFalse();
             assertThatThrownBy(() -> store.apply(List.of(jobs.join("lobby", "c1")))).isInstanceOf(DependencyUnavailableException.class);
+        }
+    }
+
+    /**
+     * Out of memory with {@code noeviction}: a job whose first write adds data is refused before it
+     * changes anything (Redis lets a script that already wrote go on, so no job is ever cut short).
+     */
+    @Test
+    void aRedisOutOfMemoryRefusesJobsWholeUntilThereIsRoom() {
+        try (PrivateRedis server = new PrivateRedis("--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction").start();
+             RedisPresenceStore store = new RedisPresenceStore(settings(server.port));
+             var raw = server.client()) {
+            store.apply(List.of(jobs.join("lobby", "c1"), jobs.join("games", "c1")));
+            PresenceSnapshot before = state(server);
+            raw.set("filler", "x".repeat(2 * 1024 * 1024));
+            raw.configSet("maxmemory", "1mb"); // now over it, and nothing may be evicted
+
+            List<StoreCommand> update = List.of(jobs.update("lobby", "c1"));
+            List<StoreCommand> disconnect = List.of(jobs.disconnect("c1"));
+            List<StoreCommand> batch = List.of(jobs.leave("lobby", "nobody"), jobs.update("games", "c1"));
+            for (List<StoreCommand> refused : List.of(update, disconnect, batch))
+                assertThatThrownBy(() -> store.apply(refused))
+                        .isInstanceOf(DependencyUnavailableException.class)
+                        .hasMessageContaining("OOM");
+            assertThat(state(server)).isEqualTo(before);
+            assertThat(store.memberPage(jobs.room("lobby"), 0, 10)).as("reads still work").hasSize(1);
+
+            raw.configSet("maxmemory", "0");
+            for (List<StoreCommand> retried : List.of(update, disconnect, batch))
+                assertThat(store.apply(retried)).noneMatch(StoreResult::repeat);
+            assertThat(state(server)).isEqualTo(new PresenceSnapshot(Map.of(), Map.of(), Map.of()));
         }
     }
 
