@@ -6,25 +6,31 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the presence sets live and how long the store remembers things.
+ * Where the presence sets live and how long the store remembers things. Every error names the
+ * environment variable the value comes from.
  *
  * @param host       Redis host ({@code REDIS_HOST})
  * @param port       Redis port ({@code REDIS_PORT})
  * @param tls        connect with TLS ({@code REDIS_TLS_DISABLED=false})
  * @param authToken  the password sent with {@code AUTH}, from {@code REDIS_AUTH} (see {@link #parseRedisAuth})
- * @param poolSize   connections kept at most: one per consumer applying batches, plus a few for reads
- * @param timeout    connect and read timeout of one Redis call; also the longest wait for a free connection
+ * @param poolSize   connections kept at most ({@code REDIS_POOL_SIZE}): one per consumer applying
+ *                   batches, plus a few for reads
+ * @param timeout    connect and read timeout of one Redis call, and the longest wait for a free
+ *                   connection ({@code REDIS_TIMEOUT_MS})
  * @param tombstone  how long a join or update of a disconnected connection is ignored
  *                   ({@code PRESENCE_DISCONNECT_TOMBSTONE_S})
  * @param jobMemory  how long a job id's first outcome is remembered, so a redelivery changes nothing
+ *                   ({@code PRESENCE_JOB_MEMORY_S})
  */
 public record RedisSettings(String host, int port, boolean tls, Optional<String> authToken, int poolSize,
                             Duration timeout, Duration tombstone, Duration jobMemory) {
     public static final int DEFAULT_PORT = 6379;
+    public static final int DEFAULT_POOL_SIZE = 16;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_TOMBSTONE = Duration.ofSeconds(600);
     public static final Duration DEFAULT_JOB_MEMORY = Duration.ofHours(24);
@@ -32,19 +38,38 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
     public RedisSettings {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(authToken, "authToken");
-        if (host.isBlank()) throw new IllegalArgumentException("Redis host must be non-empty");
-        if (port < 1 || port > 65_535) throw new IllegalArgumentException("Redis port must be 1..65535, got " + port);
+        if (host.isBlank()) throw new IllegalArgumentException("REDIS_HOST must not be blank");
+        if (port < 1 || port > 65_535) throw new IllegalArgumentException("REDIS_PORT must be between 1 and 65535, got " + port);
         if (authToken.isPresent() && authToken.get().isEmpty())
-            throw new IllegalArgumentException("Redis auth token must be non-empty when present");
-        if (poolSize < 1) throw new IllegalArgumentException("Redis pool size must be >= 1, got " + poolSize);
-        requireMillis(timeout, "timeout", Integer.MAX_VALUE);
-        requireMillis(tombstone, "tombstone", Long.MAX_VALUE);
-        requireMillis(jobMemory, "jobMemory", Long.MAX_VALUE);
+            throw new IllegalArgumentException("REDIS_AUTH.authToken must not be empty when present");
+        if (poolSize < 1) throw new IllegalArgumentException("REDIS_POOL_SIZE must be at least 1, got " + poolSize);
+        requireMillis(timeout, "REDIS_TIMEOUT_MS", Integer.MAX_VALUE);
+        requireMillis(tombstone, "PRESENCE_DISCONNECT_TOMBSTONE_S", Long.MAX_VALUE);
+        requireMillis(jobMemory, "PRESENCE_JOB_MEMORY_S", Long.MAX_VALUE);
     }
 
     /** The given server, with the default timeout, tombstone and job memory. */
     public static RedisSettings of(String host, int port, boolean tls, Optional<String> authToken, int poolSize) {
         return new RedisSettings(host, port, tls, authToken, poolSize, DEFAULT_TIMEOUT, DEFAULT_TOMBSTONE, DEFAULT_JOB_MEMORY);
+    }
+
+    /**
+     * Reads {@code REDIS_HOST} (required), {@code REDIS_PORT} (6379), {@code REDIS_TLS_DISABLED}
+     * (false: TLS), {@code REDIS_AUTH} (unset: no auth), {@code REDIS_POOL_SIZE} (16),
+     * {@code REDIS_TIMEOUT_MS} (2000), {@code PRESENCE_DISCONNECT_TOMBSTONE_S} (600) and
+     * {@code PRESENCE_JOB_MEMORY_S} (86400); a bad or missing value throws naming the variable.
+     */
+    public static RedisSettings fromEnvironment(Map<String, String> environment) {
+        Env env = new Env(environment);
+        return new RedisSettings(
+                env.required("REDIS_HOST"),
+                (int) env.number("REDIS_PORT", DEFAULT_PORT, 1, 65_535),
+                !env.bool("REDIS_TLS_DISABLED", false),
+                parseRedisAuth(env.optional("REDIS_AUTH").orElse(null)),
+                (int) env.number("REDIS_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 10_000),
+                Duration.ofMillis(env.number("REDIS_TIMEOUT_MS", DEFAULT_TIMEOUT.toMillis(), 1, Integer.MAX_VALUE)),
+                Duration.ofSeconds(env.number("PRESENCE_DISCONNECT_TOMBSTONE_S", DEFAULT_TOMBSTONE.toSeconds(), 1, 366L * 86_400)),
+                Duration.ofSeconds(env.number("PRESENCE_JOB_MEMORY_S", DEFAULT_JOB_MEMORY.toSeconds(), 1, 366L * 86_400)));
     }
 
     public RedisSettings withTimeout(Duration timeout) {
@@ -103,11 +128,11 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
         return "JSON boolean";
     }
 
-    private static void requireMillis(Duration duration, String name, long maxMillis) {
-        Objects.requireNonNull(duration, name);
+    private static void requireMillis(Duration duration, String variable, long maxMillis) {
+        Objects.requireNonNull(duration, variable);
         if (duration.compareTo(Duration.ofMillis(1)) < 0)
-            throw new IllegalArgumentException("Redis " + name + " must be at least 1 ms, got " + duration);
+            throw new IllegalArgumentException(variable + " must be positive, got " + duration);
         if (duration.compareTo(Duration.ofMillis(maxMillis)) > 0)
-            throw new IllegalArgumentException("Redis " + name + " is too long: " + duration);
+            throw new IllegalArgumentException(variable + " is too long: " + duration);
     }
 }
