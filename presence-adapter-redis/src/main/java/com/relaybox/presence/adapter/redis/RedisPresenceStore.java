@@ -201,7 +201,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         String job = RedisKeys.job(command.jobId());
         List<String> fields = strings(reply);
         if (fields == null || fields.size() < 3)
-            throw new CorruptStateException("apply.lua answered " + describe(reply) + " for " + job);
+            throw new IllegalStateException("apply.lua answered " + describe(reply) + " for " + job);
         boolean repeat = "1".equals(fields.get(0));
         StoreResult.Effect effect;
         switch (fields.get(1)) {
