@@ -1,0 +1,401 @@
+package com.relaybox.presence.adapter.redis;
+
+import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.CorruptStateException;
+import com.relaybox.presence.core.domain.InvalidJobException;
+import com.relaybox.presence.core.domain.JobType;
+import com.relaybox.presence.core.domain.Member;
+import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.PresenceStore;
+import com.relaybox.presence.core.port.out.StoreCommand;
+import com.relaybox.presence.core.port.out.StoreResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol.Command;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+import javax.net.ssl.SSLParameters;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The presence sets in Redis, on RelayBox's key layout (CONTRACT §3), so the RelayBox realtime
+ * service reads them as it always has.
+ *
+ * <p>Each command is one call of {@code apply.lua}: the job-id record, the tombstone, the
+ * membership check and every change to the room's keys happen in one atomic step on the server,
+ * so no reader sees half a job and no crash leaves half a job behind. A batch is one pipelined
+ * round trip; with more than one command it is wrapped in {@code MULTI}/{@code EXEC}, so a script
+ * cache flushed under a batch (a Redis restart, {@code SCRIPT FLUSH}) fails every command of the
+ * batch alike and the batch is retried whole, in order, after {@code SCRIPT LOAD}.
+ *
+ * <p>A disconnect is one script too: it reads the rooms from the connection's presence-sets and
+ * leaves them all in the same step. Those room keys cannot be declared in {@code KEYS}, which a
+ * standalone Redis (and a primary with replicas) allows; Redis Cluster is not supported anyway,
+ * because RelayBox's keys of one job (room, connection) lie in different hash slots.
+ *
+ * <p>Failures: a Redis that cannot be reached, times out, is loading, read-only or out of memory
+ * gives {@link DependencyUnavailableException} (retry later; the pool drops its idle connections,
+ * so a restarted Redis is used again without rebuilding the store). A key of the wrong type or a
+ * value this service did not write gives {@link CorruptStateException} naming the key; nothing of
+ * that job changed.
+ */
+public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisPresenceStore.class);
+    private static final LuaScript APPLY = LuaScript.load("apply.lua");
+    private static final LuaScript MEMBER_PAGE = LuaScript.load("member-page.lua");
+    private static final String[] NO_ARGS = {};
+
+    private final String where;
+    private final String jobMemoryMillis;
+    private final String tombstoneMillis;
+    private final RedisClient client;
+    private final AtomicBoolean available = new AtomicBoolean(true);
+    private volatile boolean closed;
+
+    public RedisPresenceStore(RedisSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        this.where = settings.host() + ":" + settings.port();
+        this.jobMemoryMillis = Long.toString(settings.jobMemory().toMillis());
+        this.tombstoneMillis = Long.toString(settings.tombstone().toMillis());
+
+        int timeoutMillis = (int) settings.timeout().toMillis();
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .ssl(settings.tls())
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .clientName("presence");
+        settings.authToken().ifPresent(config::password);
+        if (settings.tls()) {
+            // Verify the server's name as well as its chain, as RelayBox's Node client does.
+            SSLParameters tls = new SSLParameters();
+            tls.setEndpointIdentificationAlgorithm("HTTPS");
+            config.sslParameters(tls);
+        }
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(settings.poolSize());
+        pool.setMaxIdle(settings.poolSize());
+        pool.setMinIdle(0);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(settings.timeout());
+        this.client = RedisClient.builder()
+                .hostAndPort(settings.host(), settings.port())
+                .clientConfig(config.build())
+                .poolConfig(pool)
+                .build();
+        log.info("Redis presence store on {} ({})", where, settings);
+        try {
+            loadScripts();
+        } catch (JedisException e) {
+            available.set(false);
+            log.warn("Redis {} unavailable at start ({}); operations fail until it is back", where, e.getMessage());
+        }
+    }
+
+    // ---- writes
+
+    @Override
+    public List<StoreResult> apply(List<StoreCommand> commands) {
+        ensureOpen();
+        if (commands.isEmpty()) return List.of();
+        List<String[]> calls = new ArrayList<>(commands.size());
+        for (StoreCommand command : commands) calls.add(evalsha(command));
+        List<Object> replies = run("apply", () -> pipelined(calls));
+        if (isNoScript(replies.get(0))) {
+            // Inside MULTI/EXEC every command saw the same script cache: none of them ran.
+            replies = run("apply", () -> {
+                loadScripts();
+                return pipelined(calls);
+            });
+        }
+        return results(commands, replies);
+    }
+
+    /** {@code EVALSHA} arguments of one command; see apply.lua for KEYS and ARGV. */
+    private String[] evalsha(StoreCommand command) {
+        String job = RedisKeys.job(command.jobId());
+        String connection = command.connection().value();
+        String sets = RedisKeys.presenceSets(command.connection());
+        String tombstone = RedisKeys.tombstone(command.connection());
+        if (command.type() == JobType.DISCONNECT)
+            return new String[]{APPLY.sha(), "3", job, sets, tombstone,
+                    "disconnect", connection, command.timestamp(), jobMemoryMillis, tombstoneMillis};
+        NspRoomId room = command.room().orElseThrow();
+        String kind = command.type() == JobType.JOIN ? "join" : command.type() == JobType.UPDATE ? "update" : "leave";
+        String[] head = {APPLY.sha(), "5", job, RedisKeys.members(room), RedisKeys.index(room), sets, tombstone,
+                kind, connection, command.timestamp(), jobMemoryMillis, room.toString()};
+        if (command.type() == JobType.LEAVE) return head;
+        String[] withMember = Arrays.copyOf(head, head.length + 1);
+        withMember[head.length] = command.memberJson();
+        return withMember;
+    }
+
+    /**
+     * One round trip: the replies in order, a server error as a {@link JedisDataException} in its
+     * place. More than one command go in one {@code MULTI}/{@code EXEC}.
+     */
+    private List<Object> pipelined(List<String[]> calls) {
+        try (Pipeline pipeline = client.pipelined()) {
+            if (calls.size() == 1) {
+                Response<Object> reply = pipeline.sendCommand(Command.EVALSHA, calls.get(0));
+                pipeline.sync();
+                return Collections.singletonList(replyOrError(reply));
+            }
+            List<Response<Object>> queued = new ArrayList<>(calls.size() + 1);
+            queued.add(pipeline.sendCommand(Command.MULTI, NO_ARGS));
+            for (String[] call : calls) queued.add(pipeline.sendCommand(Command.EVALSHA, call));
+            Response<Object> exec = pipeline.sendCommand(Command.EXEC, NO_ARGS);
+            pipeline.sync();
+            Object executed = replyOrError(exec);
+            if (executed instanceof JedisDataException aborted) {
+                // EXECABORT: a command was refused while queueing (out of memory, ...); say which error.
+                for (Response<Object> response : queued)
+                    if (replyOrError(response) instanceof JedisDataException refused)
+                        return Collections.nCopies(calls.size(), refused);
+                return Collections.nCopies(calls.size(), aborted);
+            }
+            if (!(executed instanceof List<?> list) || list.size() != calls.size())
+                throw new JedisDataException("ERR EXEC answered " + describe(executed) + " for " + calls.size() + " commands");
+            return new ArrayList<>(list);
+        }
+    }
+
+    private List<StoreResult> results(List<StoreCommand> commands, List<Object> replies) {
+        List<StoreResult> results = new ArrayList<>(commands.size());
+        RuntimeException failure = null;
+        for (int i = 0; i < commands.size(); i++) {
+            StoreCommand command = commands.get(i);
+            Object reply = replies.get(i);
+            if (reply instanceof JedisDataException error) {
+                if (failure == null) failure = serverError(error, "job " + command.jobId() + " (" + command.type().wireName() + ")");
+            } else {
+                results.add(result(command, reply));
+            }
+        }
+        if (failure == null) return results;
+        if (commands.size() > 1 && results.size() > 0) {
+            String others = "; " + results.size() + " of the batch's " + commands.size() + " commands were applied";
+            failure = failure instanceof CorruptStateException
+                    ? new CorruptStateException(failure.getMessage() + others, failure.getCause())
+                    : new DependencyUnavailableException(failure.getMessage() + others, failure.getCause());
+        }
+        throw failure;
+    }
+
+    private StoreResult result(StoreCommand command, Object reply) {
+        String job = RedisKeys.job(command.jobId());
+        List<String> fields = strings(reply);
+        if (fields == null || fields.size() < 3)
+            throw new IllegalStateException("apply.lua answered " + describe(reply) + " for " + job);
+        boolean repeat = "1".equals(fields.get(0));
+        StoreResult.Effect effect;
+        switch (fields.get(1)) {
+            case "C":
+                effect = StoreResult.Effect.CHANGED;
+                break;
+            case "N":
+                effect = StoreResult.Effect.NOT_A_MEMBER;
+                break;
+            case "D":
+                effect = StoreResult.Effect.DISCONNECTED;
+                break;
+            default:
+                throw new CorruptStateException(job + " holds an unknown effect '" + fields.get(1) + "'");
+        }
+        try {
+            List<NspRoomId> rooms = new ArrayList<>(fields.size() - 3);
+            for (String room : fields.subList(3, fields.size())) rooms.add(NspRoomId.parse(room));
+            return new StoreResult(repeat, effect, rooms, fields.get(2));
+        } catch (InvalidJobException | IllegalArgumentException e) {
+            throw new CorruptStateException(job + " is not a job record of the presence service: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- reads
+
+    @Override
+    public List<Member> memberPage(NspRoomId room, int offset, int count) {
+        ensureOpen();
+        if (offset < 0 || count < 0)
+            throw new IllegalArgumentException("offset and count must be >= 0, got " + offset + ", " + count);
+        if (count == 0) return List.of();
+        String index = RedisKeys.index(room);
+        String members = RedisKeys.members(room);
+        List<String> keys = List.of(index, members);
+        List<String> args = List.of(Integer.toString(offset), Long.toString((long) offset + count - 1));
+        Object reply = run(index, () -> {
+            try {
+                return client.evalsha(MEMBER_PAGE.sha(), keys, args);
+            } catch (JedisDataException e) {
+                if (!isNoScript(e)) throw e;
+                loadScripts();
+                return client.evalsha(MEMBER_PAGE.sha(), keys, args);
+            }
+        });
+        List<?> parts = reply instanceof List<?> list && list.size() == 2 ? list : null;
+        List<String> ids = parts == null ? null : strings(parts.get(0));
+        List<String> values = parts == null ? null : strings(parts.get(1));
+        if (ids == null || values == null || ids.size() != values.size())
+            throw new IllegalStateException("member-page.lua answered " + describe(reply) + " for " + index);
+        List<Member> page = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            String value = values.get(i);
+            if (value == null)
+                throw new CorruptStateException(index + " names connection " + ids.get(i) + " but " + members
+                        + " has no such field");
+            try {
+                page.add(PresenceJson.parseMember(value));
+            } catch (CorruptStateException e) {
+                throw new CorruptStateException(members + " field " + ids.get(i) + ": " + e.getMessage(), e);
+            }
+        }
+        return page;
+    }
+
+    @Override
+    public long count(NspRoomId room) {
+        ensureOpen();
+        String index = RedisKeys.index(room);
+        return run(index, () -> client.llen(index));
+    }
+
+    @Override
+    public boolean isMember(NspRoomId room, ConnectionId connection) {
+        ensureOpen();
+        String members = RedisKeys.members(room);
+        return run(members, () -> client.hexists(members, connection.value()));
+    }
+
+    @Override
+    public List<NspRoomId> rooms(ConnectionId connection) {
+        ensureOpen();
+        String sets = RedisKeys.presenceSets(connection);
+        List<NspRoomId> rooms = new ArrayList<>();
+        for (String room : run(sets, () -> client.hkeys(sets))) {
+            try {
+                rooms.add(NspRoomId.parse(room));
+            } catch (InvalidJobException e) {
+                throw new CorruptStateException(sets + " names '" + room + "', which is not a room: " + e.getMessage(), e);
+            }
+        }
+        return rooms;
+    }
+
+    // ---- health and lifecycle
+
+    /** Whether Redis answers {@code PING} now (for a readiness check); never throws. */
+    public boolean ping() {
+        if (closed) return false;
+        try {
+            return "PONG".equals(run("PING", client::ping));
+        } catch (DependencyUnavailableException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        client.close();
+        log.info("Redis presence store on {} closed", where);
+    }
+
+    // ---- Redis plumbing
+
+    private void loadScripts() {
+        for (LuaScript script : List.of(APPLY, MEMBER_PAGE)) {
+            String sha = client.scriptLoad(script.source());
+            if (!script.sha().equalsIgnoreCase(sha))
+                throw new IllegalStateException("Redis loaded " + script.name() + " as " + sha + ", expected " + script.sha());
+        }
+    }
+
+    /**
+     * Runs one Redis operation and turns every Jedis failure into the port's exceptions:
+     * {@code what} (a key, when there is one) goes into the message.
+     */
+    private <T> T run(String what, Supplier<T> operation) {
+        try {
+            T result = operation.get();
+            if (available.compareAndSet(false, true)) log.info("Redis {} available again", where);
+            return result;
+        } catch (JedisConnectionException e) {
+            throw unavailable(what, e);
+        } catch (JedisDataException e) {
+            throw serverError(e, what);
+        } catch (JedisException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    private DependencyUnavailableException unavailable(String what, JedisException e) {
+        if (available.compareAndSet(true, false)) log.warn("Redis {} unavailable: {}", where, e.getMessage());
+        try {
+            // Idle connections are likely dead too (a restart): drop them so the retry connects afresh.
+            client.getPool().clear();
+        } catch (RuntimeException ignored) {
+            // The pool cleans itself up as it can; the failure below is what matters.
+        }
+        return new DependencyUnavailableException("Redis " + where + " unavailable (" + what + "): " + e.getMessage(), e);
+    }
+
+    /** A Redis error reply: bad data is corrupt state, everything else is Redis not able to serve now. */
+    private RuntimeException serverError(JedisDataException e, String what) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.startsWith("CORRUPT "))
+            return new CorruptStateException("Redis key " + message.substring("CORRUPT ".length()) + " (" + what + ")", e);
+        if (message.startsWith("WRONGTYPE"))
+            return new CorruptStateException("Redis key " + what + " is not of the type the presence service writes: " + message, e);
+        // LOADING, BUSY, READONLY, MASTERDOWN, OOM, NOAUTH, NOSCRIPT after a reload, ...
+        return new DependencyUnavailableException("Redis " + where + " refused " + what + ": " + message, e);
+    }
+
+    private static boolean isNoScript(Object reply) {
+        return reply instanceof JedisDataException e && e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
+    }
+
+    private static Object replyOrError(Response<Object> response) {
+        try {
+            return response.get();
+        } catch (JedisDataException e) {
+            return e;
+        }
+    }
+
+    /** A reply array as strings (UTF-8), a nil element as {@code null}; {@code null} when not an array. */
+    private static List<String> strings(Object reply) {
+        if (!(reply instanceof List<?> list)) return null;
+        List<String> strings = new ArrayList<>(list.size());
+        for (Object element : list) {
+            if (element == null) strings.add(null);
+            else if (element instanceof byte[] bytes) strings.add(new String(bytes, StandardCharsets.UTF_8));
+            else if (element instanceof String text) strings.add(text);
+            else return null;
+        }
+        return strings;
+    }
+
+    private static String describe(Object reply) {
+        return reply == null ? "nil" : reply instanceof List<?> list ? "an array of " + list.size() : reply.getClass().getSimpleName();
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("the Redis presence store is closed");
+    }
+}

@@ -1,0 +1,66 @@
+package com.relaybox.presence.adapter.redis;
+
+import com.relaybox.presence.core.port.out.StoreCommand;
+import com.relaybox.presence.core.port.out.StoreResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The store's own keys: small, expiring, and out of RelayBox's key patterns. */
+class BookkeepingIT {
+    private final String app = RedisKeyspace.newApp();
+    private final TestJobs jobs = new TestJobs(app);
+    private final RedisKeyspace redis = new RedisKeyspace();
+
+    @AfterEach
+    void cleanUp() {
+        try {
+            redis.deleteApp(app);
+        } finally {
+            redis.close();
+        }
+    }
+
+    @Test
+    void aJobRecordIsSmallAndExpiresAfterTheJobMemory() {
+        try (RedisPresenceStore store = new RedisPresenceStore(RedisKeyspace.localSettings())) {
+            StoreCommand join = jobs.join("chat:lobby", "c1");
+            store.apply(List.of(join));
+
+            String record = "presence-job:" + join.jobId();
+            assertThat(redis.jedis.type(record)).isEqualTo("string");
+            assertThat(redis.jedis.get(record)).as("effect, timestamp and room, not the member JSON")
+                    .contains(join.timestamp(), join.room().orElseThrow().toString())
+                    .doesNotContain("connectionId");
+            assertThat(redis.jedis.strlen(record)).isLessThan(80);
+            assertThat(redis.jedis.pttl(record)).isBetween(Duration.ofHours(24).minusMinutes(1).toMillis(), Duration.ofHours(24).toMillis());
+
+            store.apply(List.of(jobs.disconnect("c1")));
+            assertThat(redis.jedis.pttl("presence-tombstone:" + app + ":c1")).isBetween(590_000L, 600_000L);
+            assertThat(redis.keys("presence:*" + app + "*")).as("RelayBox's pattern finds none of the bookkeeping").isEmpty();
+            assertThat(redis.keys("connection:*" + app + "*")).isEmpty();
+        }
+    }
+
+    /** The documented limit: once the record is gone, a very late duplicate is applied again. */
+    @Test
+    void afterTheJobMemoryADuplicateAppliesAgain() throws InterruptedException {
+        RedisSettings settings = RedisKeyspace.localSettings().withJobMemory(Duration.ofMillis(300));
+        try (RedisPresenceStore store = new RedisPresenceStore(settings)) {
+            StoreCommand join = jobs.join("chat", "c1");
+            store.apply(List.of(join, jobs.leave("chat", "c1")));
+            assertThat(store.apply(List.of(join)).get(0).repeat()).isTrue();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (redis.jedis.exists("presence-job:" + join.jobId()) && System.nanoTime() < deadline)
+                Thread.sleep(50); // polling a server-side expiry: there is nothing to wait on
+
+            assertThat(store.apply(List.of(join)).get(0)).isEqualTo(StoreResult.changed(List.of(jobs.room("chat")), join.timestamp()));
+            assertThat(store.isMember(jobs.room("chat"), jobs.connection("c1"))).isTrue();
+        }
+    }
+}

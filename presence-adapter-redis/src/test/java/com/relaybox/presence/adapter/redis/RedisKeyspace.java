@@ -1,0 +1,116 @@
+package com.relaybox.presence.adapter.redis;
+
+import com.relaybox.presence.core.contract.PresenceSnapshot;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Raw access to one app's keys in a Redis, as RelayBox sees them: every test confines itself to
+ * an app id of its own, reads what is there with plain commands and deletes it afterwards.
+ */
+final class RedisKeyspace implements AutoCloseable {
+    static final String HOST = "127.0.0.1";
+    static final int PORT = 6379;
+
+    final Jedis jedis;
+
+    RedisKeyspace(int port) {
+        this.jedis = new Jedis(HOST, port);
+    }
+
+    RedisKeyspace() {
+        this(PORT);
+    }
+
+    /** Settings for the shared local Redis, as a test uses them. */
+    static RedisSettings localSettings() {
+        return settings(PORT);
+    }
+
+    static RedisSettings settings(int port) {
+        return RedisSettings.of(HOST, port, false, Optional.empty(), 8);
+    }
+
+    /** A fresh app id: every key of a test carries it. */
+    static String newApp() {
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    /**
+     * Everything RelayBox's keys hold for the app: {@code presence:<app>:*} room keys and
+     * {@code connection:<app>:*} presence-sets. The store's own bookkeeping keys
+     * ({@code presence-job:}, {@code presence-tombstone:}) match neither pattern.
+     */
+    PresenceSnapshot snapshot(String app) {
+        Map<String, List<String>> indexes = new HashMap<>();
+        Map<String, Map<String, String>> members = new HashMap<>();
+        Map<String, Set<String>> presenceSets = new HashMap<>();
+        for (String key : keys("presence:" + app + ":*")) {
+            if (key.endsWith(":index")) {
+                requireType(key, "list");
+                indexes.put(between(key, "presence:", ":index"), jedis.lrange(key, 0, -1));
+            } else if (key.endsWith(":members")) {
+                requireType(key, "hash");
+                members.put(between(key, "presence:", ":members"), jedis.hgetAll(key));
+            } else {
+                throw new IllegalStateException("a key RelayBox does not know: " + key);
+            }
+        }
+        for (String key : keys("connection:" + app + ":*")) {
+            if (!key.endsWith(":presence-sets")) throw new IllegalStateException("a key RelayBox does not know: " + key);
+            requireType(key, "hash");
+            Map<String, String> rooms = jedis.hgetAll(key);
+            rooms.forEach((room, value) -> {
+                if (!"1".equals(value)) throw new IllegalStateException(key + " field " + room + " is '" + value + "', not '1'");
+            });
+            presenceSets.put(between(key, "connection:", ":presence-sets"), new HashSet<>(rooms.keySet()));
+        }
+        return new PresenceSnapshot(indexes, members, presenceSets);
+    }
+
+    /** Deletes every key of the app, RelayBox's and the store's own. */
+    void deleteApp(String app) {
+        for (String pattern : List.of("presence:" + app + ":*", "connection:" + app + ":*",
+                "presence-job:" + app + "*", "presence-tombstone:" + app + ":*")) {
+            List<String> keys = keys(pattern);
+            for (int i = 0; i < keys.size(); i += 500)
+                jedis.unlink(keys.subList(i, Math.min(keys.size(), i + 500)).toArray(String[]::new));
+        }
+    }
+
+    List<String> keys(String pattern) {
+        List<String> keys = new ArrayList<>();
+        ScanParams params = new ScanParams().match(pattern).count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = jedis.scan(cursor, params);
+            keys.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return keys;
+    }
+
+    private void requireType(String key, String type) {
+        String actual = jedis.type(key);
+        if (!type.equals(actual)) throw new IllegalStateException(key + " is a " + actual + ", not a " + type);
+    }
+
+    private static String between(String key, String prefix, String suffix) {
+        return key.substring(prefix.length(), key.length() - suffix.length());
+    }
+
+    @Override
+    public void close() {
+        jedis.close();
+    }
+}
