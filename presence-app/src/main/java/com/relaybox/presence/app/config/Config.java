@@ -147,7 +147,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                     + batchSize + "), got " + prefetch);
         int maxDataBytes = read.intIn(PRESENCE_MAX_DATA_BYTES, 65_536, 1, 64 * 1024 * 1024);
         int tombstone = read.intIn(PRESENCE_DISCONNECT_TOMBSTONE_S, 600, 1, Integer.MAX_VALUE);
-        int jobMemory = read.intIn(PRESENCE_JOB_ID_MEMORY_S, 86_400, 1, Integer.MAX_VALUE);
+        int jobMemory = read.intIn(PRESENCE_JOB_MEMORY_S, 86_400, 1, Integer.MAX_VALUE);
         return new JobConfig(queueCount, queueType, batchSize, Duration.ofMillis(batchWaitMs), prefetch,
                 maxDataBytes, Duration.ofSeconds(tombstone), Duration.ofSeconds(jobMemory));
     }

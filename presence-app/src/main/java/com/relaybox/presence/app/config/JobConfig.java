@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param prefetch            {@code RABBIT_MQ_PREFETCH}: unacknowledged deliveries per shard queue
  * @param maxDataBytes        {@code PRESENCE_MAX_DATA_BYTES}: the largest {@code message.data} accepted
  * @param disconnectTombstone {@code PRESENCE_DISCONNECT_TOMBSTONE_S}: late joins/updates ignored this long after a disconnect
- * @param jobIdMemory         {@code PRESENCE_JOB_ID_MEMORY_S}: how long a job id is remembered for idempotency
+ * @param jobIdMemory         {@code PRESENCE_JOB_MEMORY_S}: how long a job id is remembered for idempotency
  */
 public record JobConfig(int queueCount, QueueType queueType, int batchSize, Duration batchWait, int prefetch,
                         int maxDataBytes, Duration disconnectTombstone, Duration jobIdMemory) {

@@ -33,7 +33,7 @@ public enum Variable {
 
     PRESENCE_MAX_DATA_BYTES("65536", "largest message.data accepted; larger jobs are rejected"),
     PRESENCE_DISCONNECT_TOMBSTONE_S("600", "seconds after a disconnect during which that connection's late joins/updates are ignored"),
-    PRESENCE_JOB_ID_MEMORY_S("86400", "seconds a job id is remembered, so a repeat changes nothing"),
+    PRESENCE_JOB_MEMORY_S("86400", "seconds a job id is remembered, so a repeat changes nothing"),
 
     PRESENCE_HTTP_HOST("127.0.0.1", "HTTP API bind address; a non-loopback address needs PRESENCE_API_TOKEN"),
     PRESENCE_HTTP_PORT("4004", "HTTP API port (0: any free port, logged at start)"),
