@@ -4,6 +4,11 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.impl.recovery.RecordedBinding;
+import com.rabbitmq.client.impl.recovery.RecordedConsumer;
+import com.rabbitmq.client.impl.recovery.RecordedExchange;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +29,33 @@ public final class RabbitConnections {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitConnections.class);
     static final long RECOVERY_INTERVAL_MS = 1_000;
 
+    /**
+     * Recovery re-registers consumers only: every exchange, queue and binding of this module is
+     * durable and outlives a connection (and a broker restart), and they are declared on short-lived
+     * channels that recovery could not reuse anyway.
+     */
+    private static final TopologyRecoveryFilter CONSUMERS_ONLY = new TopologyRecoveryFilter() {
+        @Override
+        public boolean filterExchange(RecordedExchange recordedExchange) {
+            return false;
+        }
+
+        @Override
+        public boolean filterQueue(RecordedQueue recordedQueue) {
+            return false;
+        }
+
+        @Override
+        public boolean filterBinding(RecordedBinding recordedBinding) {
+            return false;
+        }
+
+        @Override
+        public boolean filterConsumer(RecordedConsumer recordedConsumer) {
+            return true;
+        }
+    };
+
     private RabbitConnections() {
     }
 
@@ -42,6 +74,7 @@ public final class RabbitConnections {
         factory.setVirtualHost(endpoint.virtualHost());
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
+        factory.setTopologyRecoveryFilter(CONSUMERS_ONLY);
         factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
         factory.setRequestedHeartbeat(20);
         factory.setConnectionTimeout(10_000);

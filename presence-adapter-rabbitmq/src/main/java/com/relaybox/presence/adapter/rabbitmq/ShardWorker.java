@@ -202,15 +202,24 @@ final class ShardWorker {
         for (Delivery delivery : batch) raws.add(delivery.raw());
 
         List<Outcome> outcomes = apply(raws, batchGeneration);
-        if (outcomes == null) return;
+        if (outcomes == null) {
+            leftToTheBroker(batch.size());
+            return;
+        }
 
         List<ConfirmedPublisher.Message> rejected = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++)
             if (outcomes.get(i) instanceof Outcome.Rejected rejection)
                 rejected.add(deadLetter(batch.get(i), rejection.why()));
-        if (!rejected.isEmpty() && !publishDeadLetters(rejected, batchGeneration)) return;
+        if (!rejected.isEmpty() && !publishDeadLetters(rejected, batchGeneration)) {
+            leftToTheBroker(batch.size());
+            return;
+        }
 
-        if (batchGeneration != generation.get()) return;
+        if (batchGeneration != generation.get()) {
+            leftToTheBroker(batch.size());
+            return;
+        }
         try {
             channel.basicAck(batch.get(batch.size() - 1).tag(), true);
         } catch (IOException | RuntimeException e) {
@@ -228,6 +237,11 @@ final class ShardWorker {
         } catch (RuntimeException e) {
             LOG.warn("{}: observer failed", queue, e);
         }
+    }
+
+    private void leftToTheBroker(int jobCount) {
+        LOG.info("{}: batch of {} jobs left unacknowledged ({}); the broker redelivers it in order", queue, jobCount,
+                isClosing() ? "closing" : "its channel is gone");
     }
 
     /** The outcomes, or null when the batch is to be left to the broker (channel gone, or closing). */

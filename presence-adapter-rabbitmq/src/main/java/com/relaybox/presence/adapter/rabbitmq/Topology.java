@@ -76,7 +76,7 @@ final class Topology {
         try {
             declarations.run(channel);
         } catch (TopologyMismatch e) {
-            throw new IllegalStateException(e.getMessage() + " (in virtual host '" + settings.endpoint().virtualHost() + "')");
+            throw new IllegalStateException(e.getMessage());
         } catch (IOException | RuntimeException e) {
             throw new DependencyUnavailableException("cannot declare the topology on " + settings.endpoint() + ": "
                     + RabbitConnections.describe(e), e);

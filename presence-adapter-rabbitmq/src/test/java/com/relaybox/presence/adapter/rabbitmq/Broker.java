@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -69,16 +71,23 @@ final class Broker implements AutoCloseable {
         rabbitmqctl("close_all_connections", "--vhost", vhost, "--limit", "1000", "closed by a test");
     }
 
-    /** Closes the connections of this virtual host whose name starts with the prefix. */
-    int closeConnectionsNamed(String namePrefix) {
-        String listing = rabbitmqctl("list_connections", "-q", "--no-table-headers", "vhost", "name", "pid");
+    /** The broker's ids of the connections of this virtual host whose client-provided name starts with the prefix. */
+    List<String> connectionsNamed(String namePrefix) {
+        String listing = rabbitmqctl("list_connections", "-q", "--no-table-headers", "vhost", "pid", "client_properties");
+        Pattern name = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"}");
         List<String> pids = new ArrayList<>();
         for (String line : listing.split("\n")) {
             String[] columns = line.split("\t");
-            if (columns.length == 3 && columns[0].equals(vhost) && columns[1].startsWith(namePrefix)) pids.add(columns[2]);
+            if (columns.length < 3 || !columns[0].equals(vhost)) continue;
+            Matcher matcher = name.matcher(columns[2]);
+            if (matcher.find() && matcher.group(1).startsWith(namePrefix)) pids.add(columns[1]);
         }
-        for (String pid : pids) rabbitmqctl("close_connection", pid, "killed by a test");
-        return pids.size();
+        return pids;
+    }
+
+    /** Closes one connection, as the broker does when its client vanishes. */
+    void closeConnection(String pid) {
+        rabbitmqctl("close_connection", pid, "killed by a test");
     }
 
     @Override

@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -261,45 +260,6 @@ class JobConsumerIT {
             service.close();
         }
         assertThat(service.consumer.isRunning()).isFalse();
-    }
-
-    /**
-     * close() finishes the batch in flight and acknowledges it; what it had prefetched goes back to
-     * the queue and the instance standing by takes over exactly there: no job twice, none out of order.
-     */
-    @Test
-    void closeFinishesTheBatchInFlightAndTheNextConsumerTakesOverWhereItStopped() throws Exception {
-        setUp(broker.settings().withBatching(50, 400, Duration.ofMillis(2)));
-        List<PresenceJobPublisher.Job> jobs = new ArrayList<>();
-        for (int seq = 0; seq < 500; seq++)
-            jobs.add(PresenceJobPublisher.Job.of(seq % 2 == 0 ? JobType.JOIN : JobType.LEAVE,
-                    JobBodies.room(app, "handover", "c1", seq % 2 == 0 ? "join" : "leave", JobBodies.seq(seq))));
-        publisher.publishAll(jobs);
-
-        StoreDecorators.Gated gated = new StoreDecorators.Gated(store);
-        RecordingObserver firstObserver = new RecordingObserver();
-        PresenceService first = new PresenceService(settings.withConnectionName("first"), gated, history, 65_536, firstObserver);
-        assertThat(gated.entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        RecordingObserver secondObserver = new RecordingObserver();
-        opened(new PresenceService(settings.withConnectionName("second"), store, history, 65_536, secondObserver));
-
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
-        assertThat(Poll.until(WAIT, () -> !first.consumer.isRunning())).isTrue();
-        gated.release.countDown();
-        closing.get();
-
-        List<BroadcastCapture.Received> received = capture.await(500, WAIT);
-        assertThat(received).hasSize(500);
-        for (int seq = 0; seq < 500; seq++)
-            assertThat(JsonParser.parseString(received.get(seq).body()).getAsJsonObject().getAsJsonObject("data")
-                    .getAsJsonObject("data").get("seq").getAsInt()).isEqualTo(seq);
-        // The first acknowledged the batch it had in flight (a partial one: the batch wait is short)
-        // and nothing else; the second applied the rest, each job once.
-        int appliedByFirst = firstObserver.jobs.get();
-        assertThat(appliedByFirst).isBetween(1, 50);
-        assertThat(Poll.until(WAIT, () -> secondObserver.jobs.get() == 500 - appliedByFirst)).isTrue();
-        assertThat(secondObserver.outcomes()).allMatch(o -> o instanceof Outcome.Applied);
-        assertThat(capture.all()).hasSize(500);
     }
 
     private String roomOnTheShardOf(String room, String prefix) {
