@@ -56,8 +56,8 @@ public record AmqpEndpoint(boolean tls, String host, int port, String username, 
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
-            username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), text);
-            password = colon < 0 ? "" : decode(userInfo.substring(colon + 1), text);
+            username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
         }
 
         String path = uri.getRawPath();
@@ -68,7 +68,7 @@ public record AmqpEndpoint(boolean tls, String host, int port, String username, 
             String raw = path.substring(1);
             if (raw.contains("/"))
                 throw invalid("has a path with more than one segment; encode a '/' in the virtual host as %2F", text);
-            virtualHost = decode(raw, text);
+            virtualHost = decode(raw);
         }
         return new AmqpEndpoint(tls, uri.getHost(), port, username, password, virtualHost);
     }
@@ -84,12 +84,9 @@ public record AmqpEndpoint(boolean tls, String host, int port, String username, 
         return redacted();
     }
 
-    private static String decode(String raw, String text) {
-        try {
-            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw invalid("has a malformed %-escape", text);
-        }
+    /** {@link URI} has already refused malformed escapes; a '+' is a plus here, not a space. */
+    private static String decode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static IllegalArgumentException invalid(String what, String text) {

@@ -127,14 +127,14 @@ public final class PresenceJobPublisher implements AutoCloseable {
                     .timestamp(new Date(now))
                     .headers(Map.of(TIMESTAMP_MS_HEADER, now))
                     .build();
-            messages.add(new ConfirmedPublisher.Message(Topology.JOB_EXCHANGE, Integer.toString(shard(job)), true,
+            messages.add(new ConfirmedPublisher.Message(Topology.JOB_EXCHANGE, Integer.toString(shardOf(job, queueCount)), true,
                     properties, job.body()));
         }
         publisher.publish(messages);
     }
 
-    /** The shard a job goes to. */
-    int shard(Job job) {
+    /** The shard a job goes to: {@code shard(roomId)} of its nspRoomId, or {@code shard(session.connectionId)}. */
+    static int shardOf(Job job, int queueCount) {
         JsonObject body;
         try {
             JsonElement element = JsonParser.parseString(new String(job.body(), StandardCharsets.UTF_8));
