@@ -268,14 +268,18 @@ class JobConsumerIT {
             if (Shard.of(prefix + i, 5) == shard) return prefix + i;
     }
 
-    /** Takes the dead letters with these ids out of presence-dlq (leaving no others of this test behind). */
+    /** Takes the dead letters with these ids out of presence-dlq as they come, until all are there or the time is up. */
     private Map<String, GetResponse> drainDeadLetters(java.util.Collection<String> ids) {
-        return broker.withChannel(channel -> {
-            Map<String, GetResponse> found = new HashMap<>();
-            for (GetResponse letter; (letter = channel.basicGet(Topology.DEAD_LETTER_QUEUE, true)) != null; )
-                if (ids.contains(letter.getProps().getMessageId())) found.put(letter.getProps().getMessageId(), letter);
-            return found;
+        Map<String, GetResponse> found = new HashMap<>();
+        Poll.until(WAIT, () -> {
+            broker.withChannel(channel -> {
+                for (GetResponse letter; (letter = channel.basicGet(Topology.DEAD_LETTER_QUEUE, true)) != null; )
+                    if (ids.contains(letter.getProps().getMessageId())) found.put(letter.getProps().getMessageId(), letter);
+                return null;
+            });
+            return found.size() >= ids.size();
         });
+        return found;
     }
 
     private static byte[] bytes(String text) {
