@@ -20,10 +20,13 @@ import java.util.Objects;
  *                        ({@code PRESENCE_BATCH_MAX_WAIT_MS}, default 2 ms; 0 takes what is there)
  * @param connectionName  shown in the management UI, suffixed with the role of each connection
  *                        ({@code RABBIT_MQ_CONNECTION_NAME}, default {@code presence})
- * @param confirmTimeout  how long a publish waits for the broker's confirms before failing (default 10 s)
- * @param retryBackoffMin first wait before retrying a batch that failed for a dependency (default 100 ms)
- * @param retryBackoffMax the cap of the doubling wait (default 5 s)
- * @param shutdownTimeout how long {@code close()} waits for in-flight batches (default 10 s)
+ * @param confirmTimeout  how long a publish waits for the broker's confirms before failing
+ *                        ({@code RABBIT_MQ_CONFIRM_TIMEOUT_MS}, default 10 s)
+ * @param retryBackoffMin first wait before retrying a batch that failed for a dependency
+ *                        ({@code PRESENCE_RETRY_BACKOFF_MIN_MS}, default 100 ms)
+ * @param retryBackoffMax the cap of the doubling wait ({@code PRESENCE_RETRY_BACKOFF_MAX_MS}, default 5 s)
+ * @param shutdownTimeout how long {@code close()} waits for in-flight batches
+ *                        ({@code PRESENCE_SHUTDOWN_TIMEOUT_MS}, default 10 s)
  */
 public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType queueType, int prefetch, int batchSize,
                              Duration batchMaxWait, String connectionName, Duration confirmTimeout,
@@ -55,11 +58,12 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
             throw new IllegalArgumentException("PRESENCE_BATCH_MAX_WAIT_MS must be 0..1000 ms, got " + batchMaxWait.toMillis());
         if (connectionName.isBlank())
             throw new IllegalArgumentException("RABBIT_MQ_CONNECTION_NAME must be non-empty");
-        requirePositive(confirmTimeout, "confirmTimeout");
-        requirePositive(retryBackoffMin, "retryBackoffMin");
-        requirePositive(shutdownTimeout, "shutdownTimeout");
+        requirePositive(confirmTimeout, "RABBIT_MQ_CONFIRM_TIMEOUT_MS");
+        requirePositive(retryBackoffMin, "PRESENCE_RETRY_BACKOFF_MIN_MS");
+        requirePositive(shutdownTimeout, "PRESENCE_SHUTDOWN_TIMEOUT_MS");
         if (retryBackoffMax.compareTo(retryBackoffMin) < 0)
-            throw new IllegalArgumentException("retryBackoffMax must be >= retryBackoffMin");
+            throw new IllegalArgumentException("PRESENCE_RETRY_BACKOFF_MAX_MS must be >= PRESENCE_RETRY_BACKOFF_MIN_MS ("
+                    + retryBackoffMin.toMillis() + "), got " + retryBackoffMax.toMillis());
     }
 
     /** The defaults, for the broker of {@code RABBIT_MQ_CONNECTION_STRING}. */
@@ -109,7 +113,8 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
                 confirmTimeout, retryBackoffMin, retryBackoffMax, shutdownTimeout);
     }
 
-    private static void requirePositive(Duration duration, String name) {
-        if (duration.isNegative() || duration.isZero()) throw new IllegalArgumentException(name + " must be positive");
+    private static void requirePositive(Duration duration, String variable) {
+        if (duration.isNegative() || duration.isZero())
+            throw new IllegalArgumentException(variable + " must be positive, got " + duration.toMillis());
     }
 }

@@ -36,7 +36,9 @@ class RabbitSettingsTest {
                 .hasMessageStartingWith("PRESENCE_BATCH_MAX_WAIT_MS");
         assertThatThrownBy(() -> defaults.withConnectionName(" ")).hasMessageStartingWith("RABBIT_MQ_CONNECTION_NAME");
         assertThatThrownBy(() -> defaults.withRetryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
-                .hasMessageContaining("retryBackoffMax");
+                .hasMessageStartingWith("PRESENCE_RETRY_BACKOFF_MAX_MS");
+        assertThatThrownBy(() -> defaults.withConfirmTimeout(Duration.ZERO)).hasMessageStartingWith("RABBIT_MQ_CONFIRM_TIMEOUT_MS");
+        assertThatThrownBy(() -> defaults.withShutdownTimeout(Duration.ZERO)).hasMessageStartingWith("PRESENCE_SHUTDOWN_TIMEOUT_MS");
         assertThat(defaults.withBatching(1, 1, Duration.ZERO).batchSize()).isEqualTo(1);
     }
 }

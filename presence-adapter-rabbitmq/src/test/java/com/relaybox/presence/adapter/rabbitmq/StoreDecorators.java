@@ -96,19 +96,25 @@ final class StoreDecorators {
         }
     }
 
-    /** Holds its first apply until released, so a test can act while a batch is in flight. */
+    /** Holds one apply (the first, or the n-th) until released, so a test can act while a batch is in flight. */
     static final class Gated extends Forwarding {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         private final AtomicInteger calls = new AtomicInteger();
+        private final int heldCall;
 
         Gated(PresenceStore delegate) {
+            this(delegate, 1);
+        }
+
+        Gated(PresenceStore delegate, int heldCall) {
             super(delegate);
+            this.heldCall = heldCall;
         }
 
         @Override
         public List<StoreResult> apply(List<StoreCommand> commands) {
-            if (calls.getAndIncrement() == 0) {
+            if (calls.incrementAndGet() == heldCall) {
                 entered.countDown();
                 try {
                     if (!release.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("gate never released");
