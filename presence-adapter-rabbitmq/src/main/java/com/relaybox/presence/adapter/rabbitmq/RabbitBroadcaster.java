@@ -59,6 +59,7 @@ public final class RabbitBroadcaster implements PresenceBroadcaster, AutoCloseab
             messages.add(new ConfirmedPublisher.Message(Topology.BROADCAST_EXCHANGE,
                     Shard.broadcastRoutingKey(event.room(), queueCount), false, PROPERTIES,
                     PresenceJson.broadcast(event, UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)));
+        QueueOwnership.check();
         publisher.publish(messages);
     }
 

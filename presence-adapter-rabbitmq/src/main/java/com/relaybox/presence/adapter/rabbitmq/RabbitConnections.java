@@ -98,6 +98,9 @@ public final class RabbitConnections {
             if (!cause.isInitiatedByApplication())
                 LOG.warn("RabbitMQ connection {} to {} lost: {}", name, endpoint, cause.getMessage());
         });
+        connection.addBlockedListener(
+                reason -> LOG.warn("RabbitMQ blocked connection {} (resource alarm: {}); its publishes wait", name, reason),
+                () -> LOG.info("RabbitMQ unblocked connection {}", name));
         ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {

@@ -239,6 +239,12 @@ final class ShardWorker {
         }
     }
 
+    /** This instance still consumes the queue on the channel the batch came on. */
+    private boolean holds(long batchGeneration) {
+        Channel current = channel;
+        return batchGeneration == generation.get() && current != null && current.isOpen();
+    }
+
     private void leftToTheBroker(int jobCount) {
         LOG.info("{}: batch of {} jobs left unacknowledged ({}); the broker redelivers it in order", queue, jobCount,
                 isClosing() ? "closing" : "its channel is gone");
@@ -250,7 +256,9 @@ final class ShardWorker {
         List<RawJob> attempt = raws;
         while (batchGeneration == generation.get()) {
             try {
-                List<Outcome> outcomes = jobs.processBatch(attempt);
+                List<RawJob> jobsToApply = attempt;
+                List<Outcome> outcomes = QueueOwnership.whileHeld(() -> holds(batchGeneration),
+                        () -> jobs.processBatch(jobsToApply));
                 retry.succeeded(raws.size());
                 return outcomes;
             } catch (CorruptStateException e) {
@@ -281,7 +289,8 @@ final class ShardWorker {
             while (outcome == null) {
                 if (batchGeneration != generation.get()) return null;
                 try {
-                    outcome = jobs.processBatch(List.of(job)).get(0);
+                    outcome = QueueOwnership.whileHeld(() -> holds(batchGeneration),
+                            () -> jobs.processBatch(List.of(job))).get(0);
                 } catch (CorruptStateException e) {
                     outcome = new Outcome.Rejected(oneLine("corrupt state: " + e.getMessage()));
                     LOG.warn("{}: job {} dead-lettered: {}", queue, raw.id(), oneLine(e.getMessage()));

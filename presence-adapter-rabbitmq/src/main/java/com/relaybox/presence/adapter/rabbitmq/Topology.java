@@ -96,8 +96,7 @@ final class Topology {
         try {
             channel.exchangeDeclare(name, type, true);
         } catch (IOException e) {
-            throw mismatchOr(e, "exchange '" + name + "' already exists with other properties than this service declares"
-                    + " (type " + typeName + ", durable)");
+            throw refusedOr(e, "exchange '" + name + "'", "properties", "type " + typeName + ", durable");
         }
     }
 
@@ -106,18 +105,25 @@ final class Topology {
         try {
             channel.queueDeclare(name, true, false, false, arguments);
         } catch (IOException e) {
-            throw mismatchOr(e, "queue '" + name + "' already exists with other arguments than this service declares"
-                    + " (durable, " + described + ")");
+            throw refusedOr(e, "queue '" + name + "'", "arguments", "durable, " + described);
         }
     }
 
-    /** A 406 PRECONDITION_FAILED becomes a {@link TopologyMismatch}; anything else is rethrown. */
-    private static IOException mismatchOr(IOException e, String what) {
+    /**
+     * A 406 PRECONDITION_FAILED (it exists with other properties) or a 403 ACCESS_REFUSED (this user
+     * may not configure it) becomes a {@link TopologyMismatch}: configuration to fix, not a failure
+     * to retry. Anything else is returned, to be rethrown.
+     */
+    private static IOException refusedOr(IOException e, String subject, String differing, String declared) {
         if (e.getCause() instanceof ShutdownSignalException signal
-                && signal.getReason() instanceof AMQP.Channel.Close close
-                && close.getReplyCode() == AMQP.PRECONDITION_FAILED) {
-            throw new TopologyMismatch(what + "; the broker says: " + close.getReplyText()
-                    + ". Delete it (after draining it) or configure this service to match it.");
+                && signal.getReason() instanceof AMQP.Channel.Close close) {
+            if (close.getReplyCode() == AMQP.PRECONDITION_FAILED)
+                throw new TopologyMismatch(subject + " already exists with other " + differing
+                        + " than this service declares (" + declared + "); the broker says: " + close.getReplyText()
+                        + ". Delete it (after draining it) or configure this service to match it.");
+            if (close.getReplyCode() == AMQP.ACCESS_REFUSED)
+                throw new TopologyMismatch("this user may not declare " + subject + "; the broker says: "
+                        + close.getReplyText() + ". Grant it configure permission in the virtual host.");
         }
         return e;
     }

@@ -85,6 +85,17 @@ final class Broker implements AutoCloseable {
         return pids;
     }
 
+    /** The queues and consumers of this virtual host as the broker sees them, for failure messages. */
+    String describe() {
+        return "queues:\n" + rabbitmqctl("list_queues", "-p", vhost, "-q", "name", "type", "messages_ready",
+                "messages_unacknowledged", "consumers")
+                + "consumers:\n" + rabbitmqctl("list_consumers", "-p", vhost, "-q", "queue_name", "channel_pid",
+                "consumer_tag", "active", "activity_status", "prefetch_count")
+                + "connections:\n" + rabbitmqctl("list_connections", "-q", "vhost", "pid", "client_properties")
+                .lines().filter(line -> line.startsWith(vhost + "\t")).map(line -> line.replaceAll(",\\{\"product\".*", ""))
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+
     /** Closes one connection, as the broker does when its client vanishes. */
     void closeConnection(String pid) {
         rabbitmqctl("close_connection", pid, "killed by a test");

@@ -209,7 +209,10 @@ class ConsumerRecoveryIT {
         List<Integer> expected = new ArrayList<>();
         for (int seq = 0; seq < JOBS_PER_ROOM; seq++) expected.add(seq);
         assertThat(firstSeqs).hasSize(ROOMS);
-        firstSeqs.forEach((room, seqs) -> assertThat(seqs).as("first broadcast of each job of %s", room).isEqualTo(expected));
+        firstSeqs.forEach((room, seqs) -> assertThat(seqs)
+                .as(() -> "first broadcast of each job of " + room + "; every broadcast of the room: " + allSeqs(capture, room)
+                        + "; the broker has " + broker.describe())
+                .isEqualTo(expected));
         for (int room = 0; room < ROOMS; room++) {
             NspRoomId id = new NspRoomId(app, "room-" + room);
             List<Member> members = store.memberPage(id, 0, 10);
@@ -218,6 +221,17 @@ class ConsumerRecoveryIT {
             assertThat(members.get(0).dataJson()).isEqualTo(JobBodies.seq(JOBS_PER_ROOM - 1));
         }
         assertThat(history.all()).hasSize(ROOMS * JOBS_PER_ROOM);
+    }
+
+    /** The seq of every broadcast of the room, repeats included, in arrival order. */
+    private static List<Integer> allSeqs(BroadcastCapture capture, String room) {
+        List<Integer> seqs = new ArrayList<>();
+        for (BroadcastCapture.Received received : capture.all()) {
+            JsonObject body = JsonParser.parseString(received.body()).getAsJsonObject();
+            if (body.get("nspRoomId").getAsString().equals(room))
+                seqs.add(body.getAsJsonObject("data").getAsJsonObject("data").get("seq").getAsInt());
+        }
+        return seqs;
     }
 
     /** Per room, the seq of each job in the order of its first broadcast. */

@@ -167,7 +167,7 @@ class JobConsumerIT {
 
         // The valid job published after all of them is applied: the consumer went on.
         List<BroadcastCapture.Received> received = capture.await(1, WAIT);
-        assertThat(received).hasSize(1);
+        assertThat(received).as(() -> "the valid job's broadcast; the broker has " + broker.describe()).hasSize(1);
         assertThat(received.get(0).body()).contains("\"event\":\"" + app + ":chat:$:presence:join\"");
         assertThat(Poll.until(WAIT, () -> service.consumer.deadLetterDepth().messages() == deadLettersBefore + bad.size()))
                 .isTrue();
