@@ -216,7 +216,7 @@ final class ShardWorker {
             return;
         }
 
-        if (batchGeneration != generation.get()) {
+        if (!holds(batchGeneration)) {
             leftToTheBroker(batch.size());
             return;
         }
@@ -254,7 +254,7 @@ final class ShardWorker {
     private List<Outcome> apply(List<RawJob> raws, long batchGeneration) {
         Retry retry = new Retry();
         List<RawJob> attempt = raws;
-        while (batchGeneration == generation.get()) {
+        while (holds(batchGeneration)) {
             try {
                 List<RawJob> jobsToApply = attempt;
                 List<Outcome> outcomes = QueueOwnership.whileHeld(() -> holds(batchGeneration),
@@ -264,10 +264,8 @@ final class ShardWorker {
             } catch (CorruptStateException e) {
                 retry.succeeded(raws.size());
                 return applyOneByOne(raws, batchGeneration);
-            } catch (DependencyUnavailableException e) {
-                if (!retry.pause(e, raws.size())) return null;
             } catch (RuntimeException e) {
-                if (!retry.pause(e, raws.size())) return null;
+                if (!holds(batchGeneration) || !retry.pause(e, raws.size())) return null;
             }
             attempt = redeliveries(raws);
         }
@@ -287,7 +285,7 @@ final class ShardWorker {
             Retry retry = new Retry();
             Outcome outcome = null;
             while (outcome == null) {
-                if (batchGeneration != generation.get()) return null;
+                if (!holds(batchGeneration)) return null;
                 try {
                     outcome = QueueOwnership.whileHeld(() -> holds(batchGeneration),
                             () -> jobs.processBatch(List.of(job))).get(0);
@@ -295,7 +293,7 @@ final class ShardWorker {
                     outcome = new Outcome.Rejected(oneLine("corrupt state: " + e.getMessage()));
                     LOG.warn("{}: job {} dead-lettered: {}", queue, raw.id(), oneLine(e.getMessage()));
                 } catch (RuntimeException e) {
-                    if (!retry.pause(e, 1)) return null;
+                    if (!holds(batchGeneration) || !retry.pause(e, 1)) return null;
                 }
             }
             retry.succeeded(1);
@@ -306,13 +304,13 @@ final class ShardWorker {
 
     private boolean publishDeadLetters(List<ConfirmedPublisher.Message> messages, long batchGeneration) {
         Retry retry = new Retry();
-        while (batchGeneration == generation.get()) {
+        while (holds(batchGeneration)) {
             try {
                 deadLetters.publish(messages);
                 retry.succeeded(messages.size());
                 return true;
             } catch (RuntimeException e) {
-                if (!retry.pause(e, messages.size())) return false;
+                if (!holds(batchGeneration) || !retry.pause(e, messages.size())) return false;
             }
         }
         return false;
