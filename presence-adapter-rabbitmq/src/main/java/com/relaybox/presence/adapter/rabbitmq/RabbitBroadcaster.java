@@ -1,0 +1,72 @@
+package com.relaybox.presence.adapter.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Connection;
+import com.relaybox.presence.core.domain.PresenceEvent;
+import com.relaybox.presence.core.domain.Shard;
+import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.PresenceBroadcaster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * RelayBox's broadcast (CONTRACT §4): each event goes to {@code ds.rooms.durable} with routing key
+ * {@code $$:<appPid>:<shard(roomId)>}, the body of {@link PresenceJson#broadcast} with a fresh
+ * request id, {@code application/json}, transient, not mandatory (a room nobody subscribes to has
+ * no bound queue: its broadcast is dropped by design). A call publishes all its events, then waits
+ * once for all their confirms; callers on several threads each publish on a channel of their own.
+ * It has its own connection, with automatic recovery.
+ */
+public final class RabbitBroadcaster implements PresenceBroadcaster, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitBroadcaster.class);
+    private static final AMQP.BasicProperties PROPERTIES = new AMQP.BasicProperties.Builder()
+            .contentType("application/json")
+            .deliveryMode(1)
+            .build();
+
+    private final int queueCount;
+    private final Connection connection;
+    private final ConfirmedPublisher publisher;
+
+    /**
+     * Connects and declares {@code ds.rooms.durable}.
+     *
+     * @throws com.relaybox.presence.core.port.out.DependencyUnavailableException when the broker cannot be reached
+     * @throws IllegalStateException when the exchange exists with another type
+     */
+    public RabbitBroadcaster(RabbitSettings settings) {
+        this.queueCount = settings.queueCount();
+        this.connection = RabbitConnections.open(settings, "broadcaster");
+        try {
+            Topology.declareBroadcastExchange(connection, settings);
+        } catch (RuntimeException e) {
+            RabbitConnections.closeQuietly(connection, 1_000);
+            throw e;
+        }
+        this.publisher = new ConfirmedPublisher(connection, settings.confirmTimeout(), "broadcast");
+    }
+
+    @Override
+    public void broadcast(List<PresenceEvent> events) {
+        if (events.isEmpty()) return;
+        List<ConfirmedPublisher.Message> messages = new ArrayList<>(events.size());
+        for (PresenceEvent event : events)
+            messages.add(new ConfirmedPublisher.Message(Topology.BROADCAST_EXCHANGE,
+                    Shard.broadcastRoutingKey(event.room(), queueCount), false, PROPERTIES,
+                    PresenceJson.broadcast(event, UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)));
+        QueueOwnership.check();
+        publisher.publish(messages);
+    }
+
+    @Override
+    public void close() {
+        publisher.close();
+        RabbitConnections.closeQuietly(connection, 5_000);
+        LOG.info("broadcaster closed");
+    }
+}

@@ -1,0 +1,139 @@
+package com.relaybox.presence.adapter.rabbitmq;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.impl.recovery.RecordedBinding;
+import com.rabbitmq.client.impl.recovery.RecordedConsumer;
+import com.rabbitmq.client.impl.recovery.RecordedExchange;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Opens the connections of this module: automatic recovery (connection, channels, topology,
+ * consumers) on, a reconnect attempt every second, heartbeats every 20 s, TLS with the JVM's
+ * trust store and host name verification for {@code amqps://}, and one log line per lifecycle
+ * event (lost, recovered). Public only so that the other packages of this module can use it;
+ * it is not part of the adapter's API.
+ */
+public final class RabbitConnections {
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitConnections.class);
+    static final long RECOVERY_INTERVAL_MS = 1_000;
+
+    /**
+     * Recovery re-registers consumers only: every exchange, queue and binding of this module is
+     * durable and outlives a connection (and a broker restart), and they are declared on short-lived
+     * channels that recovery could not reuse anyway.
+     */
+    private static final TopologyRecoveryFilter CONSUMERS_ONLY = new TopologyRecoveryFilter() {
+        @Override
+        public boolean filterExchange(RecordedExchange recordedExchange) {
+            return false;
+        }
+
+        @Override
+        public boolean filterQueue(RecordedQueue recordedQueue) {
+            return false;
+        }
+
+        @Override
+        public boolean filterBinding(RecordedBinding recordedBinding) {
+            return false;
+        }
+
+        @Override
+        public boolean filterConsumer(RecordedConsumer recordedConsumer) {
+            return true;
+        }
+    };
+
+    private RabbitConnections() {
+    }
+
+    /**
+     * Opens a recovering connection named {@code <connectionName>-<role>}.
+     *
+     * @throws DependencyUnavailableException when the broker cannot be reached or refuses us
+     */
+    public static Connection open(RabbitSettings settings, String role) {
+        AmqpEndpoint endpoint = settings.endpoint();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(endpoint.host());
+        factory.setPort(endpoint.port());
+        factory.setUsername(endpoint.username());
+        factory.setPassword(endpoint.password());
+        factory.setVirtualHost(endpoint.virtualHost());
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setTopologyRecoveryFilter(CONSUMERS_ONLY);
+        factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
+        factory.setRequestedHeartbeat(20);
+        factory.setConnectionTimeout(10_000);
+        if (endpoint.tls()) {
+            try {
+                factory.useSslProtocol(SSLContext.getDefault());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("no default TLS context for " + endpoint, e);
+            }
+            factory.enableHostnameVerification();
+        }
+        String name = settings.connectionName() + "-" + role;
+        Connection connection;
+        try {
+            connection = factory.newConnection(name);
+        } catch (IOException | TimeoutException e) {
+            throw new DependencyUnavailableException("cannot connect to RabbitMQ at " + endpoint + " as " + name + ": "
+                    + describe(e), e);
+        }
+        connection.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication())
+                LOG.warn("RabbitMQ connection {} to {} lost: {}", name, endpoint, cause.getMessage());
+        });
+        connection.addBlockedListener(
+                reason -> LOG.warn("RabbitMQ blocked connection {} (resource alarm: {}); its publishes wait", name, reason),
+                () -> LOG.info("RabbitMQ unblocked connection {}", name));
+        ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+            @Override
+            public void handleRecovery(Recoverable recoverable) {
+                LOG.info("RabbitMQ connection {} to {} recovered", name, endpoint);
+            }
+
+            @Override
+            public void handleRecoveryStarted(Recoverable recoverable) {
+                LOG.info("RabbitMQ connection {} to {}: recovering", name, endpoint);
+            }
+        });
+        LOG.info("RabbitMQ connection {} to {} open", name, endpoint);
+        return connection;
+    }
+
+    /** One line about a client failure: its message, or its class when it has none, and its cause's. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 300; t = t.getCause()) {
+            if (text.length() > 0) text.append(" <- ");
+            text.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+            if (t.getCause() == t) break;
+        }
+        return text.toString().replaceAll("[\\r\\n]+", " ");
+    }
+
+    /** Closes quietly, for shutdown paths. */
+    static void closeQuietly(Connection connection, int timeoutMs) {
+        if (connection == null) return;
+        try {
+            connection.close(timeoutMs);
+        } catch (IOException | RuntimeException e) {
+            connection.abort(timeoutMs);
+        }
+    }
+}

@@ -1,0 +1,380 @@
+package com.relaybox.presence.adapter.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import com.relaybox.presence.core.domain.CorruptStateException;
+import com.relaybox.presence.core.domain.Outcome;
+import com.relaybox.presence.core.domain.RawJob;
+import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Consumes one shard queue on a channel of its own and applies its jobs, in order, on one thread.
+ *
+ * <p>The broker's consumer thread only puts deliveries into a local buffer (at most
+ * {@code prefetch} of them). The worker takes a batch (up to the batch size, or what arrived within
+ * the batch wait), applies it with {@link ProcessJobs#processBatch}, dead-letters the rejected jobs,
+ * then acknowledges the whole batch with one {@code basic.ack(lastTag, multiple)}. A dependency
+ * failure retries the same batch, as redeliveries, with a capped doubling backoff; nothing is
+ * acknowledged meanwhile, so nothing behind it overtakes it.
+ *
+ * <p>Every delivery carries the generation of the channel it came on; the generation moves on
+ * whenever the channel shuts down (connection lost, broker restart). A batch of an older generation
+ * is never acknowledged (its tags mean nothing on the recovered channel): the broker has put those
+ * deliveries back and redelivers them, in order, to whichever consumer is active.
+ */
+final class ShardWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
+    private static final Delivery STOP = new Delivery(-1, -1, "", new AMQP.BasicProperties(), new byte[0], false);
+    private static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
+
+    private final int shard;
+    private final String queue;
+    private final RabbitSettings settings;
+    private final ProcessJobs jobs;
+    private final ConfirmedPublisher deadLetters;
+    private final JobConsumerObserver observer;
+    private final CountDownLatch closing;
+    private final LinkedBlockingDeque<Delivery> buffer = new LinkedBlockingDeque<>();
+    private final AtomicLong generation = new AtomicLong();
+    private final Thread thread;
+
+    private volatile Channel channel;
+    private volatile boolean registered;
+    private volatile boolean cancelledByBroker;
+
+    ShardWorker(int shard, RabbitSettings settings, ProcessJobs jobs, ConfirmedPublisher deadLetters,
+                JobConsumerObserver observer, CountDownLatch closing) {
+        this.shard = shard;
+        this.queue = Topology.shardQueue(shard);
+        this.settings = settings;
+        this.jobs = jobs;
+        this.deadLetters = deadLetters;
+        this.observer = observer;
+        this.closing = closing;
+        this.thread = new Thread(this::run, "presence-" + queue);
+    }
+
+    /** Opens the channel, subscribes (manual acknowledgement, prefetch) and starts the worker thread. */
+    void start(Connection connection) throws IOException {
+        Channel opened = connection.createChannel();
+        if (opened == null) throw new IOException("no channel left on the connection");
+        opened.basicQos(settings.prefetch());
+        channel = opened;
+        opened.basicConsume(queue, false, "presence-" + queue + "-" + Long.toHexString(System.nanoTime()),
+                new BufferingConsumer(opened));
+        thread.start();
+    }
+
+    /** Subscribed (active or, under single active consumer, standing by) on an open channel, worker alive. */
+    boolean isRunning() {
+        Channel current = channel;
+        return current != null && current.isOpen() && registered && !cancelledByBroker && thread.isAlive();
+    }
+
+    /** Wakes the worker so that it sees the close; it finishes the batch in hand first. */
+    void stop() {
+        buffer.offerFirst(STOP);
+    }
+
+    boolean awaitStopped(long millis) throws InterruptedException {
+        thread.join(Math.max(1, millis));
+        return !thread.isAlive();
+    }
+
+    /**
+     * Closes the channel: the deliveries still buffered, never applied, go back to the queue, and
+     * with them the queue passes to the next single active consumer (see RabbitJobConsumer#close).
+     */
+    void closeChannel() {
+        Channel current = channel;
+        if (current == null || !current.isOpen()) return;
+        try {
+            current.close();
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            try {
+                current.abort();
+            } catch (IOException | RuntimeException ignored) {
+                // already gone: the broker put the deliveries back when it went
+            }
+        }
+    }
+
+    private final class BufferingConsumer extends DefaultConsumer {
+        BufferingConsumer(Channel channel) {
+            super(channel);
+        }
+
+        @Override
+        public void handleConsumeOk(String consumerTag) {
+            super.handleConsumeOk(consumerTag);
+            registered = true;
+        }
+
+        @Override
+        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+            buffer.add(new Delivery(generation.get(), envelope.getDeliveryTag(), envelope.getRoutingKey(), properties, body,
+                    envelope.isRedeliver()));
+        }
+
+        @Override
+        public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
+            // Runs after every delivery of the dying channel was handed over: they are all stale now.
+            generation.incrementAndGet();
+            registered = false;
+        }
+
+        @Override
+        public void handleCancel(String consumerTag) {
+            registered = false;
+            cancelledByBroker = true;
+            LOG.error("{}: the broker cancelled this service's consumer (queue deleted?); this shard is not consumed"
+                    + " until the service restarts", queue);
+        }
+    }
+
+    private void run() {
+        try {
+            for (List<Delivery> batch; (batch = nextBatch()) != null; ) handle(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: worker stopped by an unexpected error; this shard is not consumed until the service restarts",
+                    queue, e);
+        }
+    }
+
+    /** The next batch of the current generation, or null when closing. */
+    private List<Delivery> nextBatch() throws InterruptedException {
+        Delivery first;
+        do {
+            if (isClosing()) return null;
+            first = buffer.take();
+            if (first == STOP || isClosing()) return null;
+        } while (first.generation() != generation.get());
+
+        List<Delivery> batch = new ArrayList<>(Math.min(settings.batchSize(), 64));
+        batch.add(first);
+        long deadline = System.nanoTime() + settings.batchMaxWait().toNanos();
+        while (batch.size() < settings.batchSize()) {
+            Delivery next = buffer.poll();
+            if (next == null) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) break;
+                next = buffer.poll(remaining, TimeUnit.NANOSECONDS);
+                if (next == null) break;
+            }
+            if (next == STOP) {
+                buffer.offerFirst(next);
+                break;
+            }
+            if (next.generation() < first.generation()) continue;          // stale: already put back by the broker
+            if (next.generation() > first.generation()) {                  // this batch went stale meanwhile
+                buffer.offerFirst(next);
+                break;
+            }
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private void handle(List<Delivery> batch) {
+        long started = System.nanoTime();
+        long batchGeneration = batch.get(0).generation();
+        List<RawJob> raws = new ArrayList<>(batch.size());
+        for (Delivery delivery : batch) raws.add(delivery.raw());
+
+        List<Outcome> outcomes = apply(raws, batchGeneration);
+        if (outcomes == null) {
+            leftToTheBroker(batch.size());
+            return;
+        }
+
+        List<ConfirmedPublisher.Message> rejected = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++)
+            if (outcomes.get(i) instanceof Outcome.Rejected rejection)
+                rejected.add(deadLetter(batch.get(i), rejection.why()));
+        if (!rejected.isEmpty() && !publishDeadLetters(rejected, batchGeneration)) {
+            leftToTheBroker(batch.size());
+            return;
+        }
+
+        if (!holds(batchGeneration)) {
+            leftToTheBroker(batch.size());
+            return;
+        }
+        try {
+            channel.basicAck(batch.get(batch.size() - 1).tag(), true);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: acknowledgement lost with the channel; the broker redelivers the batch", queue, e);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long elapsed = System.nanoTime() - started;
+        try {
+            observer.batchProcessed(shard, raws, outcomes, elapsed);
+            for (Delivery delivery : batch) {
+                long publishedAt = delivery.publishedAtMillis();
+                if (publishedAt > 0) observer.jobLatency(shard, Math.max(0, now - publishedAt));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{}: observer failed", queue, e);
+        }
+    }
+
+    /** This instance still consumes the queue on the channel the batch came on. */
+    private boolean holds(long batchGeneration) {
+        Channel current = channel;
+        return batchGeneration == generation.get() && current != null && current.isOpen();
+    }
+
+    private void leftToTheBroker(int jobCount) {
+        LOG.info("{}: batch of {} jobs left unacknowledged ({}); the broker redelivers it in order", queue, jobCount,
+                isClosing() ? "closing" : "its channel is gone");
+    }
+
+    /** The outcomes, or null when the batch is to be left to the broker (channel gone, or closing). */
+    private List<Outcome> apply(List<RawJob> raws, long batchGeneration) {
+        Retry retry = new Retry();
+        List<RawJob> attempt = raws;
+        while (holds(batchGeneration)) {
+            try {
+                List<RawJob> jobsToApply = attempt;
+                List<Outcome> outcomes = QueueOwnership.whileHeld(() -> holds(batchGeneration),
+                        () -> jobs.processBatch(jobsToApply));
+                retry.succeeded(raws.size());
+                return outcomes;
+            } catch (CorruptStateException e) {
+                retry.succeeded(raws.size());
+                return applyOneByOne(raws, batchGeneration);
+            } catch (RuntimeException e) {
+                if (!holds(batchGeneration) || !retry.pause(e, raws.size())) return null;
+            }
+            attempt = redeliveries(raws);
+        }
+        return null;
+    }
+
+    /**
+     * After a corrupt-state failure of a batch: apply its jobs one at a time, so only the job whose
+     * room or connection holds what this service did not write is dead-lettered and the others go
+     * through. Every job is a redelivery here: the store may have applied the ones before the
+     * failure without their broadcasts having gone out.
+     */
+    private List<Outcome> applyOneByOne(List<RawJob> raws, long batchGeneration) {
+        List<Outcome> outcomes = new ArrayList<>(raws.size());
+        for (RawJob raw : raws) {
+            RawJob job = raw.asRedelivery();
+            Retry retry = new Retry();
+            Outcome outcome = null;
+            while (outcome == null) {
+                if (!holds(batchGeneration)) return null;
+                try {
+                    outcome = QueueOwnership.whileHeld(() -> holds(batchGeneration),
+                            () -> jobs.processBatch(List.of(job))).get(0);
+                } catch (CorruptStateException e) {
+                    outcome = new Outcome.Rejected(oneLine("corrupt state: " + e.getMessage()));
+                    LOG.warn("{}: job {} dead-lettered: {}", queue, raw.id(), oneLine(e.getMessage()));
+                } catch (RuntimeException e) {
+                    if (!holds(batchGeneration) || !retry.pause(e, 1)) return null;
+                }
+            }
+            retry.succeeded(1);
+            outcomes.add(outcome);
+        }
+        return outcomes;
+    }
+
+    private boolean publishDeadLetters(List<ConfirmedPublisher.Message> messages, long batchGeneration) {
+        Retry retry = new Retry();
+        while (holds(batchGeneration)) {
+            try {
+                deadLetters.publish(messages);
+                retry.succeeded(messages.size());
+                return true;
+            } catch (RuntimeException e) {
+                if (!holds(batchGeneration) || !retry.pause(e, messages.size())) return false;
+            }
+        }
+        return false;
+    }
+
+    /** The original message, unchanged but for the reason header, to {@code ds.presence.dlx} → {@code presence-dlq}. */
+    private static ConfirmedPublisher.Message deadLetter(Delivery delivery, String reason) {
+        AMQP.BasicProperties original = delivery.properties();
+        Map<String, Object> headers = original.getHeaders() == null ? new HashMap<>() : new HashMap<>(original.getHeaders());
+        headers.remove(DELIVERY_COUNT_HEADER);      // the broker's, not the producer's
+        headers.put(Topology.ERROR_HEADER, reason);
+        return new ConfirmedPublisher.Message(Topology.DEAD_LETTER_EXCHANGE, delivery.routingKey(), true,
+                original.builder().headers(headers).build(), delivery.body());
+    }
+
+    private static List<RawJob> redeliveries(List<RawJob> raws) {
+        List<RawJob> again = new ArrayList<>(raws.size());
+        for (RawJob raw : raws) again.add(raw.asRedelivery());
+        return again;
+    }
+
+    private boolean isClosing() {
+        return closing.getCount() == 0;
+    }
+
+    private static String oneLine(String text) {
+        String flat = String.valueOf(text).replaceAll("[\\r\\n\\t]+", " ");
+        return flat.length() <= 300 ? flat : flat.substring(0, 300) + "...";
+    }
+
+    /** The backoff of one failing step: doubling from the minimum to the maximum; one log line per streak. */
+    private final class Retry {
+        private long backoff = settings.retryBackoffMin().toMillis();
+        private int failures;
+
+        /** Waits before the next attempt; false when closing (the batch is then left to the broker). */
+        boolean pause(RuntimeException cause, int jobCount) {
+            failures++;
+            if (failures == 1) {
+                if (cause instanceof DependencyUnavailableException)
+                    LOG.warn("{}: batch of {} jobs failed, retrying with backoff until it applies: {}", queue, jobCount,
+                            oneLine(cause.getMessage()));
+                else
+                    LOG.error("{}: batch of {} jobs failed unexpectedly, retrying with backoff", queue, jobCount, cause);
+            }
+            long wait = backoff;
+            backoff = Math.min(backoff * 2, settings.retryBackoffMax().toMillis());
+            try {
+                observer.retrying(shard, cause, wait);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: observer failed", queue, e);
+            }
+            try {
+                return !closing.await(wait, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        void succeeded(int jobCount) {
+            if (failures > 0) LOG.info("{}: batch of {} jobs went through after {} retries", queue, jobCount, failures);
+            failures = 0;
+            backoff = settings.retryBackoffMin().toMillis();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package com.relaybox.presence.adapter.rabbitmq;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RabbitSettingsTest {
+    private final RabbitSettings defaults = RabbitSettings.of("amqp://guest:guest@127.0.0.1:5672/");
+
+    @Test
+    void defaults() {
+        assertThat(defaults.queueCount()).isEqualTo(5);
+        assertThat(defaults.queueType()).isEqualTo(QueueType.QUORUM);
+        assertThat(defaults.batchSize()).isLessThanOrEqualTo(defaults.prefetch());
+        assertThat(defaults.batchMaxWait()).isEqualTo(Duration.ofMillis(2));
+        assertThat(defaults.connectionName()).isEqualTo("presence");
+    }
+
+    @Test
+    void queueTypesAreQuorumOrClassic() {
+        assertThat(QueueType.parse("quorum")).isEqualTo(QueueType.QUORUM);
+        assertThat(QueueType.parse(" Classic ")).isEqualTo(QueueType.CLASSIC);
+        assertThatThrownBy(() -> QueueType.parse("stream"))
+                .hasMessage("RABBIT_MQ_QUEUE_TYPE must be 'quorum' or 'classic', got 'stream'");
+    }
+
+    @Test
+    void valuesThatCannotWorkAreRefusedNamingTheirVariable() {
+        assertThatThrownBy(() -> defaults.withQueueCount(0)).hasMessageStartingWith("RABBIT_MQ_QUEUE_COUNT");
+        assertThatThrownBy(() -> defaults.withBatching(0, 10, Duration.ZERO)).hasMessageStartingWith("PRESENCE_BATCH_SIZE");
+        assertThatThrownBy(() -> defaults.withBatching(100, 50, Duration.ZERO)).hasMessageStartingWith("RABBIT_MQ_PREFETCH");
+        assertThatThrownBy(() -> defaults.withBatching(100, 100, Duration.ofMillis(-1)))
+                .hasMessageStartingWith("PRESENCE_BATCH_MAX_WAIT_MS");
+        assertThatThrownBy(() -> defaults.withConnectionName(" ")).hasMessageStartingWith("RABBIT_MQ_CONNECTION_NAME");
+        assertThatThrownBy(() -> defaults.withRetryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .hasMessageStartingWith("PRESENCE_RETRY_BACKOFF_MAX_MS");
+        assertThatThrownBy(() -> defaults.withConfirmTimeout(Duration.ZERO)).hasMessageStartingWith("RABBIT_MQ_CONFIRM_TIMEOUT_MS");
+        assertThatThrownBy(() -> defaults.withShutdownTimeout(Duration.ZERO)).hasMessageStartingWith("PRESENCE_SHUTDOWN_TIMEOUT_MS");
+        assertThat(defaults.withBatching(1, 1, Duration.ZERO).batchSize()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,129 @@
+package com.relaybox.presence.adapter.rabbitmq;
+
+import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.CorruptStateException;
+import com.relaybox.presence.core.domain.Member;
+import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.PresenceStore;
+import com.relaybox.presence.core.port.out.StoreCommand;
+import com.relaybox.presence.core.port.out.StoreResult;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/** Stores that misbehave on purpose, around the in-memory store. */
+final class StoreDecorators {
+    private StoreDecorators() {
+    }
+
+    /** Forwards everything; subclasses change {@link #apply}. */
+    abstract static class Forwarding implements PresenceStore {
+        final PresenceStore delegate;
+
+        Forwarding(PresenceStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<StoreResult> apply(List<StoreCommand> commands) {
+            return delegate.apply(commands);
+        }
+
+        @Override
+        public List<Member> memberPage(NspRoomId room, int offset, int count) {
+            return delegate.memberPage(room, offset, count);
+        }
+
+        @Override
+        public long count(NspRoomId room) {
+            return delegate.count(room);
+        }
+
+        @Override
+        public boolean isMember(NspRoomId room, ConnectionId connection) {
+            return delegate.isMember(room, connection);
+        }
+
+        @Override
+        public List<NspRoomId> rooms(ConnectionId connection) {
+            return delegate.rooms(connection);
+        }
+    }
+
+    /** Unreachable for its next {@code failures} applies, as Redis would be while it restarts. */
+    static final class Flaky extends Forwarding {
+        final AtomicInteger failuresLeft;
+        final AtomicInteger failed = new AtomicInteger();
+
+        Flaky(PresenceStore delegate, int failures) {
+            super(delegate);
+            this.failuresLeft = new AtomicInteger(failures);
+        }
+
+        @Override
+        public List<StoreResult> apply(List<StoreCommand> commands) {
+            if (failuresLeft.getAndDecrement() > 0) {
+                failed.incrementAndGet();
+                throw new DependencyUnavailableException("Redis unreachable (test)");
+            }
+            return delegate.apply(commands);
+        }
+    }
+
+    /** Applies commands in order and throws CorruptStateException at the first one the predicate picks. */
+    static final class Corrupt extends Forwarding {
+        final Predicate<StoreCommand> corrupt;
+
+        Corrupt(PresenceStore delegate, Predicate<StoreCommand> corrupt) {
+            super(delegate);
+            this.corrupt = corrupt;
+        }
+
+        @Override
+        public List<StoreResult> apply(List<StoreCommand> commands) {
+            for (int i = 0; i < commands.size(); i++) {
+                if (corrupt.test(commands.get(i))) {
+                    delegate.apply(commands.subList(0, i));     // the ones before went through, as in a real store
+                    throw new CorruptStateException("presence:" + commands.get(i).room().orElseThrow()
+                            + ":members holds something this service did not write");
+                }
+            }
+            return delegate.apply(commands);
+        }
+    }
+
+    /** Holds one apply (the first, or the n-th) until released, so a test can act while a batch is in flight. */
+    static final class Gated extends Forwarding {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final AtomicInteger calls = new AtomicInteger();
+        private final int heldCall;
+
+        Gated(PresenceStore delegate) {
+            this(delegate, 1);
+        }
+
+        Gated(PresenceStore delegate, int heldCall) {
+            super(delegate);
+            this.heldCall = heldCall;
+        }
+
+        @Override
+        public List<StoreResult> apply(List<StoreCommand> commands) {
+            if (calls.incrementAndGet() == heldCall) {
+                entered.countDown();
+                try {
+                    if (!release.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("gate never released");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return delegate.apply(commands);
+        }
+    }
+}
