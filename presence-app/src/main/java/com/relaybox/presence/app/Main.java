@@ -10,9 +10,13 @@ import com.relaybox.presence.app.config.Config;
 import com.relaybox.presence.app.config.ConfigException;
 import com.relaybox.presence.app.config.Env;
 import com.relaybox.presence.app.config.Mode;
+import com.relaybox.presence.app.config.ServicesConfig;
 import com.relaybox.presence.app.http.ApiServer;
 import com.relaybox.presence.app.wiring.AppModule;
 import com.relaybox.presence.app.wiring.EmbeddedModule;
+import com.relaybox.presence.app.wiring.PostgresModule;
+import com.relaybox.presence.app.wiring.RabbitModule;
+import com.relaybox.presence.app.wiring.RedisModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +88,9 @@ public final class Main {
     /** The one place the mode decides what runs. */
     static List<Module> modules(Config config) {
         if (config.mode() == Mode.EMBEDDED) return List.of(new AppModule(config), new EmbeddedModule());
-        throw new IllegalStateException("services mode is not wired yet");
+        ServicesConfig services = config.services().orElseThrow();
+        return List.of(new AppModule(config), new RedisModule(services.redis()), new RabbitModule(services.rabbit()),
+                new PostgresModule(services.db()));
     }
 
     /** What a part threw while being built (a broker that refuses the connection, ...), in one line. */
