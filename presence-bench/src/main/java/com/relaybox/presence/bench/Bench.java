@@ -66,9 +66,8 @@ public final class Bench {
         List<PhaseResult> phases = new ArrayList<>();
         RedisCheck.Result check;
         long duplicates;
-        try (Connection publishing = factory.newConnection("presence-bench-publisher");
-             Connection receiving = factory.newConnection("presence-bench-receiver");
-             JobSink sink = JobSink.open(publishing, options.queueCount(), bodies);
+        try (Connection receiving = factory.newConnection("presence-bench-receiver");
+             JobSink sink = new JobSink(options.rabbitUri(), options.queueCount(), bodies);
              BroadcastReceiver receiver = new BroadcastReceiver(receiving, bodies.app(), sentNanos)) {
             int population = options.connections() * options.roomsPerConnection();
             phases.add(phase("populate", population, 0, this::populateJob, sink, receiver));

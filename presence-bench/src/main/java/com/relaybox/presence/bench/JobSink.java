@@ -1,47 +1,33 @@
 package com.relaybox.presence.bench;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.relaybox.presence.core.domain.NspRoomId;
-import com.relaybox.presence.core.domain.Shard;
+import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
+import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 
-import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
 
-/** Publishes generated jobs to the shard queues (CONTRACT §2) and waits for the broker's confirms. */
+/** Publishes generated jobs through the embedders' job publisher: to their shard queues, persistent, confirmed. */
 final class JobSink implements AutoCloseable {
-    private final Channel channel;
-    private final int queueCount;
+    private final PresenceJobPublisher publisher;
     private final JobBodies bodies;
 
-    private JobSink(Channel channel, int queueCount, JobBodies bodies) {
-        this.channel = channel;
-        this.queueCount = queueCount;
+    JobSink(String rabbitUri, int queueCount, JobBodies bodies) {
+        this.publisher = new PresenceJobPublisher(RabbitSettings.of(rabbitUri).withQueueCount(queueCount)
+                .withConnectionName("presence-bench"));
         this.bodies = bodies;
     }
 
-    static JobSink open(Connection connection, int queueCount, JobBodies bodies) throws IOException {
-        Channel channel = connection.createChannel();
-        channel.confirmSelect();
-        return new JobSink(channel, queueCount, bodies);
-    }
-
-    void publish(List<BenchJob> jobs) throws IOException, InterruptedException, TimeoutException {
-        for (BenchJob job : jobs) {
-            AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                    .type(job.type().wireName()).messageId(UUID.randomUUID().toString())
-                    .contentType("application/json").deliveryMode(2).timestamp(new java.util.Date()).build();
-            String shard = Integer.toString(Shard.of(NspRoomId.parse(bodies.room(job.room())), queueCount));
-            channel.basicPublish("ds.presence.durable", shard, properties, bodies.body(job));
-        }
-        channel.waitForConfirmsOrDie(30_000);
+    /** Publishes the batch and returns once the broker confirmed all of it. */
+    void publish(List<BenchJob> jobs) {
+        List<PresenceJobPublisher.Job> batch = new ArrayList<>(jobs.size());
+        for (BenchJob job : jobs)
+            batch.add(new PresenceJobPublisher.Job(job.type(), bodies.body(job), UUID.randomUUID().toString()));
+        publisher.publishAll(batch);
     }
 
     @Override
-    public void close() throws Exception {
-        if (channel.isOpen()) channel.close();
+    public void close() {
+        publisher.close();
     }
 }

@@ -1,13 +1,13 @@
 package com.relaybox.presence.adapter.rabbitmq;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything this adapter needs to know, as plain values; the app reads the environment and
- * builds it. {@link #of(String)} parses {@code RABBIT_MQ_CONNECTION_STRING} and takes the defaults
- * below; the {@code with...} methods change one value. The names in parentheses are the
- * environment variables the README proposes; validation messages name them.
+ * Everything this adapter needs to know, as plain values. {@link #fromEnvironment} reads the
+ * variables in parentheses below; {@link #of(String)} parses a connection string and takes the
+ * defaults; the {@code with...} methods change one value. Validation messages name the variables.
  *
  * @param endpoint        broker, credentials and virtual host ({@code RABBIT_MQ_CONNECTION_STRING})
  * @param queueCount      N, the number of shard queues ({@code RABBIT_MQ_QUEUE_COUNT}, default 5); must be
@@ -37,6 +37,10 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
     public static final int DEFAULT_BATCH_SIZE = 200;
     public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(2);
     public static final String DEFAULT_CONNECTION_NAME = "presence";
+    public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RETRY_BACKOFF_MIN = Duration.ofMillis(100);
+    public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     public RabbitSettings {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -66,6 +70,47 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
                     + retryBackoffMin.toMillis() + "), got " + retryBackoffMax.toMillis());
     }
 
+    /**
+     * Reads every variable named above from the environment (an empty value counts as unset);
+     * only {@code RABBIT_MQ_CONNECTION_STRING} is required.
+     *
+     * @throws IllegalArgumentException naming the variable that is missing or wrong
+     */
+    public static RabbitSettings fromEnvironment(Map<String, String> environment) {
+        Map<String, String> env = Map.copyOf(environment);
+        String connectionString = value(env, AmqpEndpoint.VARIABLE);
+        if (connectionString == null) throw new IllegalArgumentException(AmqpEndpoint.VARIABLE + " is required");
+        String queueType = value(env, QueueType.VARIABLE);
+        String connectionName = value(env, "RABBIT_MQ_CONNECTION_NAME");
+        return new RabbitSettings(AmqpEndpoint.parse(connectionString),
+                (int) number(env, "RABBIT_MQ_QUEUE_COUNT", DEFAULT_QUEUE_COUNT),
+                queueType == null ? QueueType.QUORUM : QueueType.parse(queueType),
+                (int) number(env, "RABBIT_MQ_PREFETCH", DEFAULT_PREFETCH),
+                (int) number(env, "PRESENCE_BATCH_SIZE", DEFAULT_BATCH_SIZE),
+                Duration.ofMillis(number(env, "PRESENCE_BATCH_MAX_WAIT_MS", DEFAULT_BATCH_MAX_WAIT.toMillis())),
+                connectionName == null ? DEFAULT_CONNECTION_NAME : connectionName,
+                Duration.ofMillis(number(env, "RABBIT_MQ_CONFIRM_TIMEOUT_MS", DEFAULT_CONFIRM_TIMEOUT.toMillis())),
+                Duration.ofMillis(number(env, "PRESENCE_RETRY_BACKOFF_MIN_MS", DEFAULT_RETRY_BACKOFF_MIN.toMillis())),
+                Duration.ofMillis(number(env, "PRESENCE_RETRY_BACKOFF_MAX_MS", DEFAULT_RETRY_BACKOFF_MAX.toMillis())),
+                Duration.ofMillis(number(env, "PRESENCE_SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT.toMillis())));
+    }
+
+    private static String value(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** A whole number; its range is checked by the constructor, which names the variable too. */
+    private static long number(Map<String, String> env, String name, long fallback) {
+        String raw = value(env, name);
+        if (raw == null) return fallback;
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
     /** The defaults, for the broker of {@code RABBIT_MQ_CONNECTION_STRING}. */
     public static RabbitSettings of(String connectionString) {
         return of(AmqpEndpoint.parse(connectionString));
@@ -73,8 +118,8 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
 
     public static RabbitSettings of(AmqpEndpoint endpoint) {
         return new RabbitSettings(endpoint, DEFAULT_QUEUE_COUNT, QueueType.QUORUM, DEFAULT_PREFETCH, DEFAULT_BATCH_SIZE,
-                DEFAULT_BATCH_MAX_WAIT, DEFAULT_CONNECTION_NAME, Duration.ofSeconds(10), Duration.ofMillis(100),
-                Duration.ofSeconds(5), Duration.ofSeconds(10));
+                DEFAULT_BATCH_MAX_WAIT, DEFAULT_CONNECTION_NAME, DEFAULT_CONFIRM_TIMEOUT, DEFAULT_RETRY_BACKOFF_MIN,
+                DEFAULT_RETRY_BACKOFF_MAX, DEFAULT_SHUTDOWN_TIMEOUT);
     }
 
     public RabbitSettings withQueueCount(int queueCount) {

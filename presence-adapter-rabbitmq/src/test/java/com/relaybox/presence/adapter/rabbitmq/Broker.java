@@ -53,11 +53,20 @@ final class Broker implements AutoCloseable {
         }
     }
 
-    /** Runs something on a fresh channel of a fresh plain connection. */
+    /**
+     * Runs something on a fresh channel (in confirm mode) of a fresh plain connection, then waits
+     * for the confirms of whatever it published: a test never races its own publishes.
+     */
     <T> T withChannel(ChannelWork<T> work) {
         try (Connection connection = rawConnection(); Channel channel = connection.createChannel()) {
-            return work.run(channel);
+            channel.confirmSelect();
+            T result = work.run(channel);
+            if (channel.isOpen()) channel.waitForConfirmsOrDie(10_000);
+            return result;
         } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
