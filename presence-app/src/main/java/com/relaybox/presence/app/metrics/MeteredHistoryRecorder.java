@@ -1,0 +1,35 @@
+package com.relaybox.presence.app.metrics;
+
+import com.relaybox.presence.core.domain.HistoryRecord;
+import com.relaybox.presence.core.port.out.HistoryRecorder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.List;
+import java.util.Objects;
+
+/** Counts history records handed over durably, and those that failed (and will be retried). */
+public final class MeteredHistoryRecorder implements HistoryRecorder {
+    private final HistoryRecorder delegate;
+    private final Counter recorded;
+    private final Counter failed;
+
+    public MeteredHistoryRecorder(HistoryRecorder delegate, MeterRegistry registry) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        recorded = Counter.builder("presence.history.records").description("History records, by result")
+                .tag("result", "recorded").register(registry);
+        failed = Counter.builder("presence.history.records").description("History records, by result")
+                .tag("result", "failed").register(registry);
+    }
+
+    @Override
+    public void record(List<HistoryRecord> records) {
+        try {
+            delegate.record(records);
+        } catch (RuntimeException e) {
+            failed.increment(records.size());
+            throw e;
+        }
+        recorded.increment(records.size());
+    }
+}

@@ -1,0 +1,235 @@
+package com.relaybox.presence.app.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigTest {
+    /** Everything services mode needs, valid. */
+    static Map<String, String> services() {
+        Map<String, String> env = new HashMap<>();
+        env.put("REDIS_HOST", "127.0.0.1");
+        env.put("RABBIT_MQ_CONNECTION_STRING", "amqp://guest:guest@127.0.0.1:5672/%2F");
+        env.put("DB_HOST", "127.0.0.1");
+        env.put("DB_NAME", "test");
+        env.put("DB_USER", "postgres");
+        return env;
+    }
+
+    static Config config(Map<String, String> env) {
+        return Config.from(Env.of(env));
+    }
+
+    static ConfigException error(Map<String, String> env) {
+        try {
+            config(env);
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a configuration error for " + env);
+    }
+
+    static Map<String, String> with(Map<String, String> base, String... pairs) {
+        Map<String, String> env = new HashMap<>(base);
+        for (int i = 0; i < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
+        return env;
+    }
+
+    @Test
+    void nothingConfiguredIsEmbeddedModeWithTheDefaults() {
+        Config config = config(Map.of());
+        assertThat(config.mode()).isEqualTo(Mode.EMBEDDED);
+        assertThat(config.modeReason()).isEqualTo(
+                "PRESENCE_MODE unset and neither REDIS_HOST nor RABBIT_MQ_CONNECTION_STRING is set");
+        assertThat(config.services()).isEmpty();
+        assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 4004, Optional.empty()));
+        assertThat(config.log()).isEqualTo(new LogConfig("info", false));
+        assertThat(config.jobs()).isEqualTo(new JobConfig(5, QueueType.QUORUM, 200, Duration.ofMillis(2), 400,
+                65_536, Duration.ofSeconds(600), Duration.ofHours(24)));
+    }
+
+    @Test
+    void redisHostOrConnectionStringChoosesServicesMode() {
+        Config config = config(services());
+        assertThat(config.mode()).isEqualTo(Mode.SERVICES);
+        assertThat(config.modeReason())
+                .isEqualTo("PRESENCE_MODE unset and REDIS_HOST and RABBIT_MQ_CONNECTION_STRING are set");
+        ServicesConfig services = config.services().orElseThrow();
+        assertThat(services.redis()).isEqualTo(new RedisConfig("127.0.0.1", 6379, true, Optional.empty()));
+        assertThat(services.rabbit()).isEqualTo(new RabbitConfig(false, "127.0.0.1", 5672, "guest",
+                new Secret("guest"), "/"));
+        assertThat(services.db()).isEqualTo(new DbConfig("127.0.0.1", 5432, "test", "postgres", Optional.empty(), 10,
+                Duration.ofMillis(10_000), true, false, "presence", 30));
+    }
+
+    @Test
+    void explicitModeWins() {
+        assertThat(config(Map.of("PRESENCE_MODE", "embedded", "REDIS_HOST", "h")).modeReason())
+                .isEqualTo("PRESENCE_MODE=embedded (REDIS_HOST set but not used)");
+        assertThat(config(with(services(), "PRESENCE_MODE", "services")).modeReason())
+                .isEqualTo("PRESENCE_MODE=services");
+        assertThat(config(Map.of("PRESENCE_MODE", "EMBEDDED")).mode()).isEqualTo(Mode.EMBEDDED);
+    }
+
+    @Test
+    void anUnknownModeIsAnError() {
+        ConfigException e = error(Map.of("PRESENCE_MODE", "cloud"));
+        assertThat(e.variable()).isEqualTo("PRESENCE_MODE");
+        assertThat(e.problem()).isEqualTo("must be 'embedded' or 'services', got 'cloud'");
+    }
+
+    @Test
+    void halfConfiguredServicesModeNamesWhatIsMissing() {
+        ConfigException e = error(Map.of("REDIS_HOST", "127.0.0.1"));
+        assertThat(e.variable()).isEqualTo("RABBIT_MQ_CONNECTION_STRING, DB_HOST, DB_NAME, DB_USER");
+        assertThat(e.problem()).isEqualTo("are not set, but services mode needs them "
+                + "(services mode because PRESENCE_MODE unset and REDIS_HOST is set)");
+
+        Map<String, String> noDbUser = services();
+        noDbUser.remove("DB_USER");
+        assertThat(error(noDbUser).getMessage()).startsWith("DB_USER: is not set, but services mode needs it");
+
+        assertThat(error(Map.of("PRESENCE_MODE", "services")).variable())
+                .isEqualTo("REDIS_HOST, RABBIT_MQ_CONNECTION_STRING, DB_HOST, DB_NAME, DB_USER");
+    }
+
+    @Test
+    void anEmptyValueCountsAsUnset() {
+        ConfigException e = error(with(services(), "DB_HOST", ""));
+        assertThat(e.variable()).isEqualTo("DB_HOST");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "REDIS_PORT|abc|must be a port number between 1 and 65535, got 'abc'",
+            "REDIS_PORT|0|must be a port number between 1 and 65535, got '0'",
+            "DB_PORT|65536|must be a port number between 1 and 65535, got '65536'",
+            "PRESENCE_HTTP_PORT|http|must be a whole number between 0 and 65535, got 'http'",
+            "RABBIT_MQ_QUEUE_COUNT|0|must be between 1 and 1000, got 0",
+            "RABBIT_MQ_QUEUE_COUNT|-3|must be between 1 and 1000, got -3",
+            "RABBIT_MQ_QUEUE_COUNT|five|must be a whole number between 1 and 1000, got 'five'",
+            "RABBIT_MQ_QUEUE_TYPE|stream|must be 'quorum' or 'classic', got 'stream'",
+            "LOG_LEVEL|verbose|must be one of error, warn, info, debug, got 'verbose'",
+            "LOCALHOST|yes|must be 'true' or 'false', got 'yes'",
+            "DB_TLS_DISABLED|1|must be 'true' or 'false', got '1'",
+            "DB_MAX_CONNECTIONS|0|must be between 1 and 1000, got 0",
+            "DB_IDLE_TIMEOUT_MS|soon|must be a whole number of at least 1, got 'soon'",
+            "PRESENCE_BATCH_SIZE|0|must be between 1 and 10000, got 0",
+            "PRESENCE_BATCH_MAX_WAIT_MS|1001|must be between 0 and 1000, got 1001",
+            "PRESENCE_MAX_DATA_BYTES|0|must be between 1 and 67108864, got 0",
+            "PRESENCE_DISCONNECT_TOMBSTONE_S|0|must be at least 1, got 0",
+            "PRESENCE_DB_SCHEMA|Presence-History|must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), got 'Presence-History'",
+            "PRESENCE_HISTORY_RETENTION_DAYS|0|must be between 1 and 36500, got 0",
+    })
+    void aMalformedValueNamesTheVariableAndWhatIsWrong(String variable, String value, String problem) {
+        // Checked in embedded mode too: a set variable is checked whether or not the mode uses it.
+        for (Map<String, String> base : java.util.List.of(Map.<String, String>of(), services())) {
+            ConfigException e = error(with(base, variable, value));
+            assertThat(e.variable()).isEqualTo(variable);
+            assertThat(e.problem()).isEqualTo(problem);
+        }
+    }
+
+    @Test
+    void prefetchMustHoldABatch() {
+        ConfigException e = error(Map.of("PRESENCE_BATCH_SIZE", "200", "RABBIT_MQ_PREFETCH", "100"));
+        assertThat(e.getMessage()).isEqualTo("RABBIT_MQ_PREFETCH: must be at least PRESENCE_BATCH_SIZE (200), got 100");
+        assertThat(config(Map.of("PRESENCE_BATCH_SIZE", "500")).jobs().prefetch()).isEqualTo(500);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "http://alice:s3cret@host/",
+            "amqp://alice:s3cret@/vhost",
+            "amqp://alice:s3cret@host:port/",
+            "amqp://alice:s3cret@host:/",
+            "amqp://alice:s3cret@ho st/",
+            "amqp://alice:s3cret@host/a/b",
+            "amqp://alice:s3cret%zz@host/",
+            "alice:s3cret@host",
+    })
+    void anUnparsableConnectionStringIsAnErrorThatNeverShowsIt(String value) {
+        ConfigException e = error(with(services(), "RABBIT_MQ_CONNECTION_STRING", value));
+        assertThat(e.variable()).isEqualTo("RABBIT_MQ_CONNECTION_STRING");
+        assertThat(e.getMessage()).doesNotContain("s3cret").doesNotContain("alice");
+    }
+
+    @Test
+    void theConnectionStringIsTakenApart() {
+        RabbitConfig rabbit = Config.amqp("amqps://pres%40ence:p%3Ass+w@rabbit.example:5999/relay%2Fbox");
+        assertThat(rabbit).isEqualTo(new RabbitConfig(true, "rabbit.example", 5999, "pres@ence",
+                new Secret("p:ss+w"), "relay/box"));
+        assertThat(rabbit.toString()).isEqualTo("amqps://pres@ence:****@rabbit.example:5999/relay%2Fbox");
+        assertThat(Config.amqp(rabbit.uri().reveal())).as("the rebuilt URI means the same").isEqualTo(rabbit);
+        RabbitConfig defaultVhost = Config.amqp("amqp://u:p%20q@h");
+        assertThat(Config.amqp(defaultVhost.uri().reveal())).isEqualTo(defaultVhost);
+        assertThat(Config.amqp("amqp://h").virtualHost()).isEqualTo("/");
+        assertThat(Config.amqp("amqp://h/").virtualHost()).isEqualTo("/");
+        assertThat(Config.amqp("amqps://h").port()).isEqualTo(5671);
+        assertThat(Config.amqp("amqp://h").username()).isEqualTo("guest");
+    }
+
+    @Test
+    void nonLoopbackHttpHostNeedsAToken() {
+        ConfigException e = error(Map.of("PRESENCE_HTTP_HOST", "0.0.0.0"));
+        assertThat(e.variable()).isEqualTo("PRESENCE_HTTP_HOST");
+        assertThat(e.problem()).isEqualTo("'0.0.0.0' is not a loopback address, so PRESENCE_API_TOKEN must be set "
+                + "(the API would be open to the network)");
+        Config config = config(Map.of("PRESENCE_HTTP_HOST", "0.0.0.0", "PRESENCE_API_TOKEN", "t0ken"));
+        assertThat(config.http().apiToken()).contains(new Secret("t0ken"));
+        assertThat(config(Map.of("PRESENCE_HTTP_HOST", "localhost")).http().host()).isEqualTo("localhost");
+        assertThat(config(Map.of("PRESENCE_HTTP_HOST", "::1")).http().host()).isEqualTo("::1");
+        assertThat(config(Map.of("PRESENCE_HTTP_HOST", "127.0.0.2")).http().apiToken()).isEmpty();
+    }
+
+    @Test
+    void anUnresolvableHttpHostIsAnError() {
+        assertThat(error(Map.of("PRESENCE_HTTP_HOST", "no-such-host.invalid")).getMessage())
+                .isEqualTo("PRESENCE_HTTP_HOST: cannot resolve 'no-such-host.invalid'");
+    }
+
+    @Test
+    void redisAuthIsPlainOrRelayBoxJson() {
+        assertThat(config(with(services(), "REDIS_AUTH", "pw")).services().orElseThrow().redis().password())
+                .contains(new Secret("pw"));
+        assertThat(config(with(services(), "REDIS_AUTH", "{\"authToken\":\"tok\"}")).services().orElseThrow()
+                .redis().password()).contains(new Secret("tok"));
+        ConfigException notJson = error(with(services(), "REDIS_AUTH", "{authToken: s3cret"));
+        assertThat(notJson.variable()).isEqualTo("REDIS_AUTH");
+        assertThat(notJson.getMessage()).doesNotContain("s3cret");
+        assertThat(error(with(services(), "REDIS_AUTH", "{\"token\":\"s3cret\"}")).getMessage())
+                .isEqualTo("REDIS_AUTH: is JSON without a non-empty string \"authToken\"").doesNotContain("s3cret");
+    }
+
+    @Test
+    void servicesSettingsAreRead() {
+        Config config = config(with(services(), "REDIS_PORT", "6380", "REDIS_TLS_DISABLED", "true",
+                "DB_PORT", "5433", "DB_PASSWORD", "pw", "DB_MAX_CONNECTIONS", "7", "DB_IDLE_TIMEOUT_MS", "2000",
+                "DB_TLS_DISABLED", "TRUE", "DB_PROXY_ENABLED", "true", "PRESENCE_DB_SCHEMA", "presence_it",
+                "PRESENCE_HISTORY_RETENTION_DAYS", "7", "RABBIT_MQ_QUEUE_COUNT", "3", "RABBIT_MQ_QUEUE_TYPE", "classic",
+                "LOG_LEVEL", "DEBUG", "LOCALHOST", "true"));
+        ServicesConfig services = config.services().orElseThrow();
+        assertThat(services.redis()).isEqualTo(new RedisConfig("127.0.0.1", 6380, false, Optional.empty()));
+        assertThat(services.db()).isEqualTo(new DbConfig("127.0.0.1", 5433, "test", "postgres",
+                Optional.of(new Secret("pw")), 7, Duration.ofMillis(2000), false, true, "presence_it", 7));
+        assertThat(config.jobs().queueCount()).isEqualTo(3);
+        assertThat(config.jobs().queueType()).isEqualTo(QueueType.CLASSIC);
+        assertThat(config.log()).isEqualTo(new LogConfig("debug", true));
+    }
+
+    @Test
+    void secretsNeverShowInPrintedSettings() {
+        Config config = config(with(services(), "DB_PASSWORD", "db-s3cret", "REDIS_AUTH", "redis-s3cret",
+                "PRESENCE_API_TOKEN", "api-s3cret", "RABBIT_MQ_CONNECTION_STRING", "amqp://u:amqp-s3cret@h/v"));
+        assertThat(config.toString()).doesNotContain("s3cret").contains("****");
+    }
+}
