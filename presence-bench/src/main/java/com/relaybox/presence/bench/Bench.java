@@ -68,7 +68,7 @@ public final class Bench {
         long duplicates;
         try (Connection receiving = factory.newConnection("presence-bench-receiver");
              JobSink sink = new JobSink(options.rabbitUri(), options.queueCount(), bodies);
-             BroadcastReceiver receiver = new BroadcastReceiver(receiving, bodies.app(), sentNanos)) {
+             BroadcastReceiver receiver = new BroadcastReceiver(receiving, bodies.app(), options.queueCount(), sentNanos)) {
             int population = options.connections() * options.roomsPerConnection();
             phases.add(phase("populate", population, 0, this::populateJob, sink, receiver));
             if (options.warmupJobs() > 0)

@@ -26,12 +26,14 @@ final class BroadcastReceiver implements AutoCloseable {
     private volatile long measuredFrom = Long.MAX_VALUE;
     private volatile Histogram histogram = newHistogram();
 
-    BroadcastReceiver(Connection connection, String app, AtomicLongArray sentNanos) throws IOException {
+    BroadcastReceiver(Connection connection, String app, int queueCount, AtomicLongArray sentNanos) throws IOException {
         this.sentNanos = sentNanos;
         this.channel = connection.createChannel();
         channel.exchangeDeclare("ds.rooms.durable", "topic", true);
         String queue = channel.queueDeclare("", false, true, true, null).getQueue();
-        channel.queueBind(queue, "ds.rooms.durable", "$$:" + app + ":*");
+        // Routing keys hold no dots, so a topic wildcard cannot match them: bind each shard's key.
+        for (int shard = 0; shard < queueCount; shard++)
+            channel.queueBind(queue, "ds.rooms.durable", "$$:" + app + ":" + shard);
         channel.basicConsume(queue, true, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {

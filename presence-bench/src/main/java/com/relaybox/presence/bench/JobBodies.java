@@ -8,12 +8,13 @@ import java.nio.charset.StandardCharsets;
 /** Job bodies as the RelayBox realtime service builds them (CONTRACT §2). */
 final class JobBodies {
     private final String app;
+    private final int dataBytes;
     private final String padding;
 
     JobBodies(String app, int dataBytes) {
         this.app = app;
-        // {"seq":NNNNNNNN,"pad":"..."} comes to about dataBytes bytes.
-        this.padding = "x".repeat(Math.max(0, dataBytes - 30));
+        this.dataBytes = dataBytes;
+        this.padding = "x".repeat(dataBytes);
     }
 
     String app() {
@@ -36,6 +37,9 @@ final class JobBodies {
         String nspRoomId = room(job.room());
         String client = client(job.connection());
         String event = job.type().event().wireName();
+        String seq = Long.toString(job.seq());
+        // {"seq":N,"pad":"..."} is dataBytes bytes long.
+        String pad = padding.substring(0, Math.max(0, dataBytes - 17 - seq.length()));
         String json = "{\"clientId\":\"" + client + "\",\"nspRoomId\":\"" + nspRoomId + "\","
                 + "\"subscription\":\"" + nspRoomId + ":$:presence:" + event + "\","
                 + "\"session\":{\"appPid\":\"" + app + "\",\"keyId\":\"bench-key\",\"uid\":\"" + client + "\","
@@ -43,7 +47,7 @@ final class JobBodies {
                 + "\"socketId\":\"socket-" + job.connection() + "\",\"user\":{\"id\":\"user-" + job.connection()
                 + "\",\"clientId\":\"client-" + job.connection() + "\",\"username\":\"bench user " + job.connection()
                 + "\",\"isOnline\":true}},"
-                + "\"message\":{\"clientId\":\"" + client + "\",\"data\":{\"seq\":" + job.seq() + ",\"pad\":\"" + padding
+                + "\"message\":{\"clientId\":\"" + client + "\",\"data\":{\"seq\":" + seq + ",\"pad\":\"" + pad
                 + "\"},\"event\":\"" + event + "\"}}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
