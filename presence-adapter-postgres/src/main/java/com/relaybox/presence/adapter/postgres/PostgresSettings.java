@@ -1,12 +1,12 @@
 package com.relaybox.presence.adapter.postgres;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Where history lives and how to reach it.
+ * Where history lives and how to reach it. The app reads the environment and builds these; an
+ * error names the variable a value comes from.
  *
  * @param maxConnections the pool's size
  * @param idleTimeout    how long a connection beyond the first may sit idle in the pool before it
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *                       PgBouncer in transaction mode): no named server-side prepared statements
  *                       and no session settings at connect, since the next transaction may run on
  *                       another server connection
- * @param schema         the schema the migrations create and the adapter uses
+ * @param schema         the schema the migrations create and the adapter uses ({@code PRESENCE_DB_SCHEMA})
  */
 public record PostgresSettings(String host, int port, String database, String user, String password,
                                int maxConnections, Duration idleTimeout, boolean tlsDisabled,
@@ -26,7 +26,6 @@ public record PostgresSettings(String host, int port, String database, String us
     public static final int DEFAULT_MAX_CONNECTIONS = 10;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(10);
-    public static final String DEFAULT_SCHEMA = "presence";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -47,7 +46,7 @@ public record PostgresSettings(String host, int port, String database, String us
             throw new IllegalArgumentException("DB_IDLE_TIMEOUT_MS must not be negative, got " + idleTimeout.toMillis());
         if (!idleTimeout.isZero() && idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) idleTimeout = MIN_IDLE_TIMEOUT;
         if (!IDENTIFIER.matcher(schema).matches())
-            throw new IllegalArgumentException("DB_SCHEMA must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63), got '"
+            throw new IllegalArgumentException("PRESENCE_DB_SCHEMA must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63), got '"
                     + schema + "'");
     }
 
@@ -55,25 +54,6 @@ public record PostgresSettings(String host, int port, String database, String us
     public static PostgresSettings local(String database, String user, String schema) {
         return new PostgresSettings("127.0.0.1", DEFAULT_PORT, database, user, "", DEFAULT_MAX_CONNECTIONS,
                 DEFAULT_IDLE_TIMEOUT, true, false, schema);
-    }
-
-    /**
-     * Reads {@code DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD DB_MAX_CONNECTIONS DB_IDLE_TIMEOUT_MS
-     * DB_TLS_DISABLED DB_PROXY_ENABLED DB_SCHEMA}; a bad or missing value throws naming the variable.
-     */
-    public static PostgresSettings fromEnvironment(Map<String, String> environment) {
-        Env env = new Env(environment);
-        return new PostgresSettings(
-                env.required("DB_HOST"),
-                env.integer("DB_PORT", DEFAULT_PORT, 1, 65_535),
-                env.required("DB_NAME"),
-                env.required("DB_USER"),
-                env.string("DB_PASSWORD", ""),
-                env.integer("DB_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 10_000),
-                Duration.ofMillis(env.integer("DB_IDLE_TIMEOUT_MS", (int) DEFAULT_IDLE_TIMEOUT.toMillis(), 0, Integer.MAX_VALUE)),
-                env.bool("DB_TLS_DISABLED", false),
-                env.bool("DB_PROXY_ENABLED", false),
-                env.string("DB_SCHEMA", DEFAULT_SCHEMA));
     }
 
     public PostgresSettings withSchema(String otherSchema) {

@@ -3,30 +3,31 @@ package com.relaybox.presence.adapter.postgres;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the settings turn into on the driver; nothing here connects. */
 class ConnectionsTest {
-    private static PGSimpleDataSource source(String... pairs) {
-        Map<String, String> env = new HashMap<>(Map.of("DB_HOST", "db.internal", "DB_NAME", "relaybox", "DB_USER", "presence"));
-        for (int i = 0; i < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
-        return Connections.direct(PostgresSettings.fromEnvironment(env));
+    private static PGSimpleDataSource source(int port, String password, boolean tlsDisabled, boolean proxyEnabled) {
+        return Connections.direct(new PostgresSettings("db.internal", port, "relaybox", "presence", password, 10,
+                Duration.ofSeconds(10), tlsDisabled, proxyEnabled, "presence"));
+    }
+
+    private static PGSimpleDataSource source(boolean tlsDisabled, boolean proxyEnabled) {
+        return source(5432, "", tlsDisabled, proxyEnabled);
     }
 
     @Test
     void tlsIsRequiredUnlessDisabled() {
-        assertThat(source().getSslMode()).isEqualTo("require");
-        assertThat(source("DB_TLS_DISABLED", "false").getSslMode()).isEqualTo("require");
-        assertThat(source("DB_TLS_DISABLED", "true").getSslMode()).isEqualTo("disable");
+        assertThat(source(false, false).getSslMode()).isEqualTo("require");
+        assertThat(source(true, false).getSslMode()).isEqualTo("disable");
     }
 
     @Test
     void behindAProxyNoServerSidePreparedStatementsAreMade() {
-        PGSimpleDataSource direct = source();
-        PGSimpleDataSource proxied = source("DB_PROXY_ENABLED", "true");
+        PGSimpleDataSource direct = source(false, false);
+        PGSimpleDataSource proxied = source(false, true);
 
         assertThat(direct.getPrepareThreshold()).isEqualTo(5);
         assertThat(proxied.getPrepareThreshold()).isZero();
@@ -35,7 +36,7 @@ class ConnectionsTest {
 
     @Test
     void theAddressAndTimeoutsReachTheDriver() {
-        PGSimpleDataSource source = source("DB_PORT", "6432", "DB_PASSWORD", "pw");
+        PGSimpleDataSource source = source(6432, "pw", false, false);
 
         assertThat(source.getServerNames()).containsExactly("db.internal");
         assertThat(source.getPortNumbers()).containsExactly(6432);

@@ -1,27 +1,20 @@
 package com.relaybox.presence.adapter.redis;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the presence sets live and how long the store remembers things. Every error names the
- * environment variable the value comes from.
+ * Where the presence sets live and how long the store remembers things. The app reads the
+ * environment and builds these; an error names the variable a value comes from, where there is one.
  *
  * @param host       Redis host ({@code REDIS_HOST})
  * @param port       Redis port ({@code REDIS_PORT})
  * @param tls        connect with TLS ({@code REDIS_TLS_DISABLED=false})
- * @param authToken  the password sent with {@code AUTH}, from {@code REDIS_AUTH} (see {@link #parseRedisAuth})
- * @param poolSize   connections kept at most ({@code REDIS_POOL_SIZE}): one per consumer applying
- *                   batches, plus a few for reads
+ * @param authToken  the password sent with {@code AUTH} ({@code REDIS_AUTH})
+ * @param poolSize   connections kept at most: one per consumer applying batches, plus a few for reads
  * @param timeout    connect and read timeout of one Redis call, and the longest wait for a free
- *                   connection ({@code REDIS_TIMEOUT_MS})
+ *                   connection
  * @param tombstone  how long a join or update of a disconnected connection is ignored
  *                   ({@code PRESENCE_DISCONNECT_TOMBSTONE_S})
  * @param jobMemory  how long a job id's first outcome is remembered, so a redelivery changes nothing
@@ -29,8 +22,6 @@ import java.util.Optional;
  */
 public record RedisSettings(String host, int port, boolean tls, Optional<String> authToken, int poolSize,
                             Duration timeout, Duration tombstone, Duration jobMemory) {
-    public static final int DEFAULT_PORT = 6379;
-    public static final int DEFAULT_POOL_SIZE = 16;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_TOMBSTONE = Duration.ofSeconds(600);
     public static final Duration DEFAULT_JOB_MEMORY = Duration.ofHours(24);
@@ -41,9 +32,9 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
         if (host.isBlank()) throw new IllegalArgumentException("REDIS_HOST must not be blank");
         if (port < 1 || port > 65_535) throw new IllegalArgumentException("REDIS_PORT must be between 1 and 65535, got " + port);
         if (authToken.isPresent() && authToken.get().isEmpty())
-            throw new IllegalArgumentException("REDIS_AUTH.authToken must not be empty when present");
-        if (poolSize < 1) throw new IllegalArgumentException("REDIS_POOL_SIZE must be at least 1, got " + poolSize);
-        requireMillis(timeout, "REDIS_TIMEOUT_MS", Integer.MAX_VALUE);
+            throw new IllegalArgumentException("REDIS_AUTH, when given, must not be an empty token");
+        if (poolSize < 1) throw new IllegalArgumentException("the Redis pool size must be at least 1, got " + poolSize);
+        requireMillis(timeout, "the Redis timeout", Integer.MAX_VALUE);
         requireMillis(tombstone, "PRESENCE_DISCONNECT_TOMBSTONE_S", Long.MAX_VALUE);
         requireMillis(jobMemory, "PRESENCE_JOB_MEMORY_S", Long.MAX_VALUE);
     }
@@ -51,25 +42,6 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
     /** The given server, with the default timeout, tombstone and job memory. */
     public static RedisSettings of(String host, int port, boolean tls, Optional<String> authToken, int poolSize) {
         return new RedisSettings(host, port, tls, authToken, poolSize, DEFAULT_TIMEOUT, DEFAULT_TOMBSTONE, DEFAULT_JOB_MEMORY);
-    }
-
-    /**
-     * Reads {@code REDIS_HOST} (required), {@code REDIS_PORT} (6379), {@code REDIS_TLS_DISABLED}
-     * (false: TLS), {@code REDIS_AUTH} (unset: no auth), {@code REDIS_POOL_SIZE} (16),
-     * {@code REDIS_TIMEOUT_MS} (2000), {@code PRESENCE_DISCONNECT_TOMBSTONE_S} (600) and
-     * {@code PRESENCE_JOB_MEMORY_S} (86400); a bad or missing value throws naming the variable.
-     */
-    public static RedisSettings fromEnvironment(Map<String, String> environment) {
-        Env env = new Env(environment);
-        return new RedisSettings(
-                env.required("REDIS_HOST"),
-                (int) env.number("REDIS_PORT", DEFAULT_PORT, 1, 65_535),
-                !env.bool("REDIS_TLS_DISABLED", false),
-                parseRedisAuth(env.optional("REDIS_AUTH").orElse(null)),
-                (int) env.number("REDIS_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 10_000),
-                Duration.ofMillis(env.number("REDIS_TIMEOUT_MS", DEFAULT_TIMEOUT.toMillis(), 1, Integer.MAX_VALUE)),
-                Duration.ofSeconds(env.number("PRESENCE_DISCONNECT_TOMBSTONE_S", DEFAULT_TOMBSTONE.toSeconds(), 1, 366L * 86_400)),
-                Duration.ofSeconds(env.number("PRESENCE_JOB_MEMORY_S", DEFAULT_JOB_MEMORY.toSeconds(), 1, 366L * 86_400)));
     }
 
     public RedisSettings withTimeout(Duration timeout) {
@@ -84,33 +56,6 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
         return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory);
     }
 
-    /**
-     * The auth token of {@code REDIS_AUTH} as RelayBox takes it: a JSON object
-     * {@code {"authToken": "..."}}. Unset or blank, or an object whose {@code authToken} is absent,
-     * {@code null} or empty, means no auth. Anything else that is not such an object is an error
-     * that names the variable and never echoes the value (it is a secret).
-     */
-    public static Optional<String> parseRedisAuth(String raw) {
-        if (raw == null || raw.isBlank()) return Optional.empty();
-        JsonElement parsed;
-        try {
-            parsed = JsonParser.parseString(raw);
-        } catch (JsonParseException e) {
-            // The parser's message quotes the input, so it is not passed on.
-            throw new IllegalArgumentException("REDIS_AUTH is not valid JSON; expected {\"authToken\": \"...\"}");
-        }
-        if (!parsed.isJsonObject())
-            throw new IllegalArgumentException("REDIS_AUTH must be a JSON object {\"authToken\": \"...\"}, got a "
-                    + kind(parsed));
-        JsonObject object = parsed.getAsJsonObject();
-        JsonElement token = object.get("authToken");
-        if (token == null || token.isJsonNull()) return Optional.empty();
-        if (!token.isJsonPrimitive() || !token.getAsJsonPrimitive().isString())
-            throw new IllegalArgumentException("REDIS_AUTH.authToken must be a string, got a " + kind(token));
-        String value = token.getAsString();
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
-    }
-
     /** Never shows the auth token: settings get logged. */
     @Override
     public String toString() {
@@ -119,20 +64,11 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
                 + ", tombstone=" + tombstone + ", jobMemory=" + jobMemory + "]";
     }
 
-    private static String kind(JsonElement element) {
-        if (element.isJsonArray()) return "JSON array";
-        if (element.isJsonObject()) return "JSON object";
-        if (element.isJsonNull()) return "JSON null";
-        if (element.getAsJsonPrimitive().isString()) return "JSON string";
-        if (element.getAsJsonPrimitive().isNumber()) return "JSON number";
-        return "JSON boolean";
-    }
-
-    private static void requireMillis(Duration duration, String variable, long maxMillis) {
-        Objects.requireNonNull(duration, variable);
+    private static void requireMillis(Duration duration, String what, long maxMillis) {
+        Objects.requireNonNull(duration, what);
         if (duration.compareTo(Duration.ofMillis(1)) < 0)
-            throw new IllegalArgumentException(variable + " must be positive, got " + duration);
+            throw new IllegalArgumentException(what + " must be positive, got " + duration);
         if (duration.compareTo(Duration.ofMillis(maxMillis)) > 0)
-            throw new IllegalArgumentException(variable + " is too long: " + duration);
+            throw new IllegalArgumentException(what + " is too long: " + duration);
     }
 }

@@ -136,14 +136,12 @@ class RedisFailuresIT {
     @Test
     void theAuthTokenOfRedisAuthIsSentAndAWrongOneIsAnUnavailableRedisNotACrash() {
         try (PrivateRedis server = new PrivateRedis("--save", "", "--appendonly", "no", "--requirepass", "s3cr3t").start()) {
-            RedisSettings right = RedisSettings.of(RedisKeyspace.HOST, server.port, false,
-                    RedisSettings.parseRedisAuth("{\"authToken\":\"s3cr3t\"}"), 2);
+            RedisSettings right = RedisSettings.of(RedisKeyspace.HOST, server.port, false, Optional.of("s3cr3t"), 2);
             try (RedisPresenceStore store = new RedisPresenceStore(right)) {
                 assertThat(store.ping()).isTrue();
                 assertThat(store.apply(List.of(jobs.join("lobby", "c1"))).get(0).effect()).isEqualTo(StoreResult.Effect.CHANGED);
             }
-            RedisSettings wrong = RedisSettings.of(RedisKeyspace.HOST, server.port, false,
-                    RedisSettings.parseRedisAuth("{\"authToken\":\"nope\"}"), 2);
+            RedisSettings wrong = RedisSettings.of(RedisKeyspace.HOST, server.port, false, Optional.of("nope"), 2);
             try (RedisPresenceStore store = new RedisPresenceStore(wrong)) {
                 assertThat(store.ping()).isFalse();
                 assertThatThrownBy(() -> store.apply(List.of(jobs.join("lobby", "c2"))))
