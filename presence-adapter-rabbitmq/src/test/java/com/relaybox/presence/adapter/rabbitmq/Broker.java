@@ -81,7 +81,7 @@ public final class Broker implements AutoCloseable {
     }
 
     /** The broker's ids of the connections of this virtual host whose client-provided name starts with the prefix. */
-    List<String> connectionsNamed(String namePrefix) {
+    public List<String> connectionsNamed(String namePrefix) {
         String listing = rabbitmqctl("list_connections", "-q", "--no-table-headers", "vhost", "pid", "client_properties");
         Pattern name = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"}");
         List<String> pids = new ArrayList<>();
@@ -106,7 +106,7 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Closes one connection, as the broker does when its client vanishes. */
-    void closeConnection(String pid) {
+    public void closeConnection(String pid) {
         rabbitmqctl("close_connection", pid, "killed by a test");
     }
 

@@ -8,6 +8,7 @@ import com.relaybox.presence.adapter.rabbitmq.Broker;
 import com.relaybox.presence.adapter.rabbitmq.Poll;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -130,6 +132,40 @@ class HistoryWriterIT {
                     .as("healthy again with no backlog").isTrue();
         }
         assertThat(inQueue()).isZero();
+    }
+
+    @Test
+    void whenTheBrokerDropsTheConnectionsBothSidesRecoverAndEveryRecordIsWritten() throws Exception {
+        List<HistoryRecord> before = Records.batch("before", 3);
+        List<HistoryRecord> after = Records.batch("after", 3);
+        try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(queue);
+             HistoryWriter writer = new HistoryWriter(queue, fast, target)) {
+            outbox.record(before);
+            assertThat(Poll.until(WAIT, () -> target.kept.all().size() == 3)).as("written before the drop").isTrue();
+            List<String> connections = broker.connectionsNamed("it-history-");
+            assertThat(connections).as("the outbox's and the writer's connections").hasSize(2);
+
+            connections.forEach(broker::closeConnection);
+
+            // A call while the connection recovers fails, and its caller tries it again, as the job pipeline does.
+            assertThat(Poll.until(WAIT, () -> recorded(outbox, after))).as("published after the recovery").isTrue();
+            assertThat(Poll.until(WAIT, () -> target.kept.all().size() == 6)).as("written after the recovery").isTrue();
+            assertThat(Poll.until(WAIT, () -> writer.status().healthy()
+                    && writer.status().backlogMessages().equals(OptionalLong.of(0))))
+                    .as("healthy again with no backlog").isTrue();
+        }
+        assertThat(target.kept.all()).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(before.stream(), after.stream()).toList());
+        assertThat(inQueue()).isZero();
+    }
+
+    private static boolean recorded(RabbitHistoryOutbox outbox, List<HistoryRecord> records) {
+        try {
+            outbox.record(records);
+            return true;
+        } catch (DependencyUnavailableException e) {
+            return false;
+        }
     }
 
     @Test
