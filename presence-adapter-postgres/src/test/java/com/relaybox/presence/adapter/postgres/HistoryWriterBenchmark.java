@@ -1,5 +1,6 @@
 package com.relaybox.presence.adapter.postgres;
 
+import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.adapter.rabbitmq.history.HistoryQueueSettings;
 import com.relaybox.presence.adapter.rabbitmq.history.HistoryWriter;
 import com.relaybox.presence.adapter.rabbitmq.history.HistoryWriterSettings;
@@ -37,8 +38,7 @@ public final class HistoryWriterBenchmark {
         try (TestVhost vhost = TestVhost.create()) {
             for (int batch : batchSizes) {
                 String schema = TestDatabase.newSchema();
-                HistoryQueueSettings queue = new HistoryQueueSettings(vhost.uri(), "bench-" + batch, "quorum",
-                        HistoryQueueSettings.DEFAULT_CONFIRM_TIMEOUT);
+                HistoryQueueSettings queue = new HistoryQueueSettings(RabbitSettings.of(vhost.uri()), "bench-" + batch);
                 try (PostgresHistory history = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(30))) {
                     long publishStart = System.nanoTime();
                     try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(queue)) {

@@ -26,10 +26,6 @@ final class TestVhost implements AutoCloseable {
         return "amqp://guest:guest@127.0.0.1:5672/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
-    String name() {
-        return name;
-    }
-
     @Override
     public void close() {
         rabbitmqctl("delete_vhost", name);

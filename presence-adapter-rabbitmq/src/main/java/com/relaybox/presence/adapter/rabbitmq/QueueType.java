@@ -2,7 +2,10 @@ package com.relaybox.presence.adapter.rabbitmq;
 
 import java.util.Locale;
 
-/** {@code RABBIT_MQ_QUEUE_TYPE}: the {@code x-queue-type} of the shard queues and of {@code presence-dlq}. */
+/**
+ * {@code RABBIT_MQ_QUEUE_TYPE}: the {@code x-queue-type} of the shard queues, of {@code presence-dlq}
+ * and of the history queues.
+ */
 public enum QueueType {
     QUORUM("quorum"), CLASSIC("classic");
 

@@ -77,38 +77,18 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
      * @throws IllegalArgumentException naming the variable that is missing or wrong
      */
     public static RabbitSettings fromEnvironment(Map<String, String> environment) {
-        Map<String, String> env = Map.copyOf(environment);
-        String connectionString = value(env, AmqpEndpoint.VARIABLE);
-        if (connectionString == null) throw new IllegalArgumentException(AmqpEndpoint.VARIABLE + " is required");
-        String queueType = value(env, QueueType.VARIABLE);
-        String connectionName = value(env, "RABBIT_MQ_CONNECTION_NAME");
-        return new RabbitSettings(AmqpEndpoint.parse(connectionString),
-                (int) number(env, "RABBIT_MQ_QUEUE_COUNT", DEFAULT_QUEUE_COUNT),
-                queueType == null ? QueueType.QUORUM : QueueType.parse(queueType),
-                (int) number(env, "RABBIT_MQ_PREFETCH", DEFAULT_PREFETCH),
-                (int) number(env, "PRESENCE_BATCH_SIZE", DEFAULT_BATCH_SIZE),
-                Duration.ofMillis(number(env, "PRESENCE_BATCH_MAX_WAIT_MS", DEFAULT_BATCH_MAX_WAIT.toMillis())),
-                connectionName == null ? DEFAULT_CONNECTION_NAME : connectionName,
-                Duration.ofMillis(number(env, "RABBIT_MQ_CONFIRM_TIMEOUT_MS", DEFAULT_CONFIRM_TIMEOUT.toMillis())),
-                Duration.ofMillis(number(env, "PRESENCE_RETRY_BACKOFF_MIN_MS", DEFAULT_RETRY_BACKOFF_MIN.toMillis())),
-                Duration.ofMillis(number(env, "PRESENCE_RETRY_BACKOFF_MAX_MS", DEFAULT_RETRY_BACKOFF_MAX.toMillis())),
-                Duration.ofMillis(number(env, "PRESENCE_SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT.toMillis())));
-    }
-
-    private static String value(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    /** A whole number; its range is checked by the constructor, which names the variable too. */
-    private static long number(Map<String, String> env, String name, long fallback) {
-        String raw = value(env, name);
-        if (raw == null) return fallback;
-        try {
-            return Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + raw + "'");
-        }
+        EnvironmentReader env = new EnvironmentReader(environment);
+        return new RabbitSettings(AmqpEndpoint.parse(env.required(AmqpEndpoint.VARIABLE)),
+                env.integer("RABBIT_MQ_QUEUE_COUNT", DEFAULT_QUEUE_COUNT),
+                env.optional(QueueType.VARIABLE).map(QueueType::parse).orElse(QueueType.QUORUM),
+                env.integer("RABBIT_MQ_PREFETCH", DEFAULT_PREFETCH),
+                env.integer("PRESENCE_BATCH_SIZE", DEFAULT_BATCH_SIZE),
+                Duration.ofMillis(env.number("PRESENCE_BATCH_MAX_WAIT_MS", DEFAULT_BATCH_MAX_WAIT.toMillis())),
+                env.string("RABBIT_MQ_CONNECTION_NAME", DEFAULT_CONNECTION_NAME),
+                Duration.ofMillis(env.number("RABBIT_MQ_CONFIRM_TIMEOUT_MS", DEFAULT_CONFIRM_TIMEOUT.toMillis())),
+                Duration.ofMillis(env.number("PRESENCE_RETRY_BACKOFF_MIN_MS", DEFAULT_RETRY_BACKOFF_MIN.toMillis())),
+                Duration.ofMillis(env.number("PRESENCE_RETRY_BACKOFF_MAX_MS", DEFAULT_RETRY_BACKOFF_MAX.toMillis())),
+                Duration.ofMillis(env.number("PRESENCE_SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT.toMillis())));
     }
 
     /** The defaults, for the broker of {@code RABBIT_MQ_CONNECTION_STRING}. */

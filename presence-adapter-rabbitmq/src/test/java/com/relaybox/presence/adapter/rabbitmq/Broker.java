@@ -18,29 +18,29 @@ import java.util.concurrent.TimeoutException;
 /**
  * A virtual host of its own on the shared broker at 127.0.0.1:5672, created with rabbitmqctl and
  * deleted (with everything in it) on close; and the rabbitmqctl commands the tests use on it.
- * Never touches another virtual host.
+ * Never touches another virtual host. Public for the tests of the history package.
  */
-final class Broker implements AutoCloseable {
+public final class Broker implements AutoCloseable {
     final String vhost;
 
     private Broker(String vhost) {
         this.vhost = vhost;
     }
 
-    static Broker newVhost(String purpose) {
+    public static Broker newVhost(String purpose) {
         Broker broker = new Broker("presence-it-" + purpose + "-" + UUID.randomUUID().toString().substring(0, 8));
         rabbitmqctl("add_vhost", broker.vhost);
         rabbitmqctl("set_permissions", "-p", broker.vhost, "guest", ".*", ".*", ".*");
         return broker;
     }
 
-    RabbitSettings settings() {
+    public RabbitSettings settings() {
         return RabbitSettings.of("amqp://guest:guest@127.0.0.1:5672/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8))
                 .withConnectionName("it");
     }
 
     /** A plain connection of the test's own (no recovery), for looking at queues. */
-    Connection rawConnection() {
+    public Connection rawConnection() {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setPort(5672);
@@ -81,7 +81,7 @@ final class Broker implements AutoCloseable {
     }
 
     /** The broker's ids of the connections of this virtual host whose client-provided name starts with the prefix. */
-    List<String> connectionsNamed(String namePrefix) {
+    public List<String> connectionsNamed(String namePrefix) {
         String listing = rabbitmqctl("list_connections", "-q", "--no-table-headers", "vhost", "pid", "client_properties");
         Pattern name = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"}");
         List<String> pids = new ArrayList<>();
@@ -106,7 +106,7 @@ final class Broker implements AutoCloseable {
     }
 
     /** Closes one connection, as the broker does when its client vanishes. */
-    void closeConnection(String pid) {
+    public void closeConnection(String pid) {
         rabbitmqctl("close_connection", pid, "killed by a test");
     }
 

@@ -5,13 +5,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waiting in tests: poll to a deadline, never a fixed sleep. */
-final class Poll {
+/** Waiting in tests: poll to a deadline, never a fixed sleep. Public for the tests of the history package. */
+public final class Poll {
     private Poll() {
     }
 
     /** The first non-null value of {@code probe}, or {@code atDeadline}'s when the time is up. */
-    static <T> T until(Duration timeout, Supplier<T> probe, Supplier<T> atDeadline) {
+    public static <T> T until(Duration timeout, Supplier<T> probe, Supplier<T> atDeadline) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             T value = probe.get();
@@ -23,7 +23,7 @@ final class Poll {
     }
 
     /** Whether {@code condition} became true before the deadline. */
-    static boolean until(Duration timeout, BooleanSupplier condition) {
+    public static boolean until(Duration timeout, BooleanSupplier condition) {
         return until(timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null, () -> Boolean.FALSE);
     }
 }

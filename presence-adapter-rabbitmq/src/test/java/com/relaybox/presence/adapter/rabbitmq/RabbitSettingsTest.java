@@ -78,5 +78,8 @@ class RabbitSettingsTest {
                 "RABBIT_MQ_QUEUE_TYPE", "stream"))).hasMessageStartingWith("RABBIT_MQ_QUEUE_TYPE");
         assertThatThrownBy(() -> RabbitSettings.fromEnvironment(Map.of("RABBIT_MQ_CONNECTION_STRING", "amqp://h",
                 "PRESENCE_BATCH_SIZE", "1000"))).hasMessageStartingWith("RABBIT_MQ_PREFETCH must be at least PRESENCE_BATCH_SIZE");
+        // 2^32 + 5 would be 5 if it were cast to int
+        assertThatThrownBy(() -> RabbitSettings.fromEnvironment(Map.of("RABBIT_MQ_CONNECTION_STRING", "amqp://h",
+                "RABBIT_MQ_QUEUE_COUNT", "4294967301"))).hasMessage("RABBIT_MQ_QUEUE_COUNT is out of range, got 4294967301");
     }
 }

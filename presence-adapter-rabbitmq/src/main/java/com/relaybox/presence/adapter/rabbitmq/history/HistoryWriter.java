@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.relaybox.presence.adapter.rabbitmq.RabbitConnections;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
@@ -68,10 +69,10 @@ public final class HistoryWriter implements AutoCloseable {
         this.queue = Objects.requireNonNull(queue, "queue");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.target = Objects.requireNonNull(target, "target");
-        this.connection = HistoryAmqp.open(queue, "history-writer");
+        this.connection = RabbitConnections.open(queue.rabbit(), "history-writer");
         try {
             this.channel = connection.createChannel();
-            HistoryAmqp.declare(channel, queue);
+            HistoryTopology.declare(channel, queue);
             channel.basicQos(settings.prefetch());
             this.consumerTag = channel.basicConsume(queue.queue(), false, "presence-history-writer", new Inbox(channel));
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,7 @@
 package com.relaybox.presence.adapter.rabbitmq.history;
 
+import com.relaybox.presence.adapter.rabbitmq.EnvironmentReader;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -43,14 +45,18 @@ public record HistoryWriterSettings(int batchRecords, Duration maxWait, int pref
                 Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
-    /** Reads {@code HISTORY_WRITER_BATCH_SIZE}, {@code HISTORY_WRITER_MAX_WAIT_MS} and {@code HISTORY_WRITER_PREFETCH}. */
+    /**
+     * Reads {@code HISTORY_WRITER_BATCH_SIZE}, {@code HISTORY_WRITER_MAX_WAIT_MS} and {@code HISTORY_WRITER_PREFETCH}.
+     *
+     * @throws IllegalArgumentException naming the variable that is wrong
+     */
     public static HistoryWriterSettings fromEnvironment(Map<String, String> environment) {
-        Env env = new Env(environment);
+        EnvironmentReader env = new EnvironmentReader(environment);
         HistoryWriterSettings defaults = defaults();
         return new HistoryWriterSettings(
-                env.integer("HISTORY_WRITER_BATCH_SIZE", DEFAULT_BATCH_RECORDS, 1, 100_000),
-                Duration.ofMillis(env.integer("HISTORY_WRITER_MAX_WAIT_MS", (int) DEFAULT_MAX_WAIT.toMillis(), 0, 10_000)),
-                env.integer("HISTORY_WRITER_PREFETCH", DEFAULT_PREFETCH, 1, 65_535),
+                env.integer("HISTORY_WRITER_BATCH_SIZE", DEFAULT_BATCH_RECORDS),
+                Duration.ofMillis(env.number("HISTORY_WRITER_MAX_WAIT_MS", DEFAULT_MAX_WAIT.toMillis())),
+                env.integer("HISTORY_WRITER_PREFETCH", DEFAULT_PREFETCH),
                 defaults.minBackoff(), defaults.maxBackoff(), defaults.closeTimeout());
     }
 

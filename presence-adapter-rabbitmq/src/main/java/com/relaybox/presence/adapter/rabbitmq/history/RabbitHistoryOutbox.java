@@ -5,6 +5,7 @@ import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.relaybox.presence.adapter.rabbitmq.RabbitConnections;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
@@ -43,17 +44,17 @@ public final class RabbitHistoryOutbox implements HistoryRecorder, AutoCloseable
 
     public RabbitHistoryOutbox(HistoryQueueSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.connection = HistoryAmqp.open(settings, "history-outbox");
+        this.connection = RabbitConnections.open(settings.rabbit(), "history-outbox");
         try {
             Publisher publisher = newPublisher();
-            HistoryAmqp.declare(publisher.channel, settings);
+            HistoryTopology.declare(publisher.channel, settings);
             declared = true;
             idle.offer(publisher);
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             throw new DependencyUnavailableException("cannot declare the history queue " + settings.queue() + ": " + e.getMessage(), e);
         }
-        log.info("history outbox: publishing to queue {} ({})", settings.queue(), settings.queueType());
+        log.info("history outbox: publishing to queue {} ({})", settings.queue(), settings.queueType().argument());
     }
 
     @Override
@@ -64,7 +65,7 @@ public final class RabbitHistoryOutbox implements HistoryRecorder, AutoCloseable
         try {
             publisher = borrow();
             if (!declared) {
-                HistoryAmqp.declare(publisher.channel, settings);
+                HistoryTopology.declare(publisher.channel, settings);
                 declared = true;
             }
             publisher.publish(body);

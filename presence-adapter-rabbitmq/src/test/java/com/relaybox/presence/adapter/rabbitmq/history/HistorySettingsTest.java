@@ -1,8 +1,11 @@
 package com.relaybox.presence.adapter.rabbitmq.history;
 
+import com.relaybox.presence.adapter.rabbitmq.QueueType;
+import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,30 +14,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HistorySettingsTest {
     private static final String URI = "amqp://guest:s3cret@rabbit:5672/presence";
 
+    /** The connection string and the given variables. */
+    private static Map<String, String> env(String... namesAndValues) {
+        Map<String, String> env = new HashMap<>(Map.of("RABBIT_MQ_CONNECTION_STRING", URI));
+        for (int i = 0; i < namesAndValues.length; i += 2) env.put(namesAndValues[i], namesAndValues[i + 1]);
+        return env;
+    }
+
     @Test
     void queueDefaults() {
-        HistoryQueueSettings settings = HistoryQueueSettings.fromEnvironment(URI, Map.of());
+        HistoryQueueSettings settings = HistoryQueueSettings.fromEnvironment(env());
 
-        assertThat(settings).isEqualTo(new HistoryQueueSettings(URI, "presence-history", "quorum", Duration.ofSeconds(10)));
+        assertThat(settings).isEqualTo(new HistoryQueueSettings(RabbitSettings.of(URI), "presence-history"));
+        assertThat(settings.queueType()).isEqualTo(QueueType.QUORUM);
+        assertThat(settings.confirmTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.deadLetterQueue()).isEqualTo("presence-history-dlq");
-        assertThat(settings.toString()).doesNotContain("s3cret").contains("guest:***@rabbit");
+        assertThat(settings.toString()).doesNotContain("s3cret").contains("amqp://guest@rabbit:5672/presence");
     }
 
     @Test
     void queueNameAndTypeAreRead() {
-        HistoryQueueSettings settings = HistoryQueueSettings.fromEnvironment(URI,
-                Map.of("HISTORY_QUEUE", "history-eu", "RABBIT_MQ_QUEUE_TYPE", "Classic"));
+        HistoryQueueSettings settings = HistoryQueueSettings.fromEnvironment(
+                env("HISTORY_QUEUE", "history-eu", "RABBIT_MQ_QUEUE_TYPE", "Classic"));
 
         assertThat(settings.queue()).isEqualTo("history-eu");
-        assertThat(settings.queueType()).isEqualTo("classic");
+        assertThat(settings.queueType()).isEqualTo(QueueType.CLASSIC);
     }
 
     @Test
     void badQueueSettingsAreRefusedNamingTheVariable() {
-        assertThatThrownBy(() -> HistoryQueueSettings.fromEnvironment(URI, Map.of("RABBIT_MQ_QUEUE_TYPE", "stream")))
+        assertThatThrownBy(() -> HistoryQueueSettings.fromEnvironment(env("RABBIT_MQ_QUEUE_TYPE", "stream")))
                 .hasMessageStartingWith("RABBIT_MQ_QUEUE_TYPE must be 'quorum' or 'classic'");
-        assertThatThrownBy(() -> HistoryQueueSettings.fromEnvironment(URI, Map.of("HISTORY_QUEUE", "q".repeat(201))))
+        assertThatThrownBy(() -> HistoryQueueSettings.fromEnvironment(env("HISTORY_QUEUE", "q".repeat(201))))
                 .hasMessageStartingWith("HISTORY_QUEUE must be 1 to 200 characters");
+        assertThatThrownBy(() -> HistoryQueueSettings.fromEnvironment(Map.of()))
+                .hasMessage("RABBIT_MQ_CONNECTION_STRING is required");
         assertThatThrownBy(() -> HistoryQueueSettings.of("http://rabbit/"))
                 .hasMessageContaining("amqp:// or amqps://");
     }

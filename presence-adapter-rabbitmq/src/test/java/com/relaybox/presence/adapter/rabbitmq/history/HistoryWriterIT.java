@@ -3,10 +3,12 @@ package com.relaybox.presence.adapter.rabbitmq.history;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import com.relaybox.presence.adapter.rabbitmq.Broker;
+import com.relaybox.presence.adapter.rabbitmq.Poll;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,12 +23,13 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HistoryWriterIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static TestVhost vhost;
+    private static Broker broker;
     private HistoryQueueSettings queue;
     private final HistoryWriterSettings fast = HistoryWriterSettings.defaults()
             .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
@@ -36,22 +39,21 @@ class HistoryWriterIT {
 
     @BeforeAll
     static void createVhost() {
-        vhost = TestVhost.create();
+        broker = Broker.newVhost("history-writer");
     }
 
     @AfterAll
     static void deleteVhost() {
-        vhost.close();
+        broker.close();
     }
 
     @BeforeEach
     void connect() throws Exception {
-        queue = new HistoryQueueSettings(vhost.uri(), "history-" + UUID.randomUUID(), "quorum", Duration.ofSeconds(5));
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(vhost.uri());
-        admin = factory.newConnection("test-admin");
+        queue = new HistoryQueueSettings(broker.settings().withConfirmTimeout(Duration.ofSeconds(5)),
+                "history-" + UUID.randomUUID());
+        admin = broker.rawConnection();
         channel = admin.createChannel();
-        HistoryAmqp.declare(channel, queue);
+        HistoryTopology.declare(channel, queue);
     }
 
     @AfterEach
@@ -85,8 +87,10 @@ class HistoryWriterIT {
                 all.addAll(batch);
                 outbox.record(batch);
             }
-            Eventually.until(WAIT, "every record written", () -> target.kept.all().size() == all.size());
-            Eventually.until(WAIT, "no backlog", () -> writer.status().backlogMessages().equals(OptionalLong.of(0)));
+            assertThat(Poll.until(WAIT, () -> target.kept.all().size() == all.size()))
+                    .as("every record written").isTrue();
+            assertThat(Poll.until(WAIT, () -> writer.status().backlogMessages().equals(OptionalLong.of(0))))
+                    .as("no backlog").isTrue();
             HistoryWriter.Status status = writer.status();
             assertThat(status.healthy()).isTrue();
             assertThat(status.recordsWritten()).isEqualTo(all.size());
@@ -100,7 +104,7 @@ class HistoryWriterIT {
         for (int i = 0; i < 30; i++) publish(Records.batch("merge" + i, 3));
 
         try (HistoryWriter writer = new HistoryWriter(queue, fast.withBatch(1_000, Duration.ofSeconds(2)), target)) {
-            Eventually.until(WAIT, "every record written", () -> target.kept.all().size() == 90);
+            assertThat(Poll.until(WAIT, () -> target.kept.all().size() == 90)).as("every record written").isTrue();
         }
         assertThat(target.calls.get()).isLessThan(30);
         assertThat(inQueue()).isZero();
@@ -113,7 +117,8 @@ class HistoryWriterIT {
              HistoryWriter writer = new HistoryWriter(queue, fast, target)) {
             for (int i = 0; i < 10; i++) outbox.record(Records.batch("down" + i, 4));
 
-            Eventually.until(WAIT, "the writer retried several times", () -> target.failures.get() >= 3);
+            assertThat(Poll.until(WAIT, () -> target.failures.get() >= 3))
+                    .as("the writer retried several times").isTrue();
             HistoryWriter.Status degraded = writer.status();
             assertThat(degraded.healthy()).isFalse();
             assertThat(degraded.detail()).contains("test store is down");
@@ -121,11 +126,46 @@ class HistoryWriterIT {
             assertThat(target.kept.all()).isEmpty();
 
             target.down(false);
-            Eventually.until(WAIT, "every record written", () -> target.kept.all().size() == 40);
-            Eventually.until(WAIT, "healthy again with no backlog", () -> writer.status().healthy()
-                    && writer.status().backlogMessages().equals(OptionalLong.of(0)));
+            assertThat(Poll.until(WAIT, () -> target.kept.all().size() == 40)).as("every record written").isTrue();
+            assertThat(Poll.until(WAIT, () -> writer.status().healthy()
+                    && writer.status().backlogMessages().equals(OptionalLong.of(0))))
+                    .as("healthy again with no backlog").isTrue();
         }
         assertThat(inQueue()).isZero();
+    }
+
+    @Test
+    void whenTheBrokerDropsTheConnectionsBothSidesRecoverAndEveryRecordIsWritten() throws Exception {
+        List<HistoryRecord> before = Records.batch("before", 3);
+        List<HistoryRecord> after = Records.batch("after", 3);
+        try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(queue);
+             HistoryWriter writer = new HistoryWriter(queue, fast, target)) {
+            outbox.record(before);
+            assertThat(Poll.until(WAIT, () -> target.kept.all().size() == 3)).as("written before the drop").isTrue();
+            List<String> connections = broker.connectionsNamed("it-history-");
+            assertThat(connections).as("the outbox's and the writer's connections").hasSize(2);
+
+            connections.forEach(broker::closeConnection);
+
+            // A call while the connection recovers fails, and its caller tries it again, as the job pipeline does.
+            assertThat(Poll.until(WAIT, () -> recorded(outbox, after))).as("published after the recovery").isTrue();
+            assertThat(Poll.until(WAIT, () -> target.kept.all().size() == 6)).as("written after the recovery").isTrue();
+            assertThat(Poll.until(WAIT, () -> writer.status().healthy()
+                    && writer.status().backlogMessages().equals(OptionalLong.of(0))))
+                    .as("healthy again with no backlog").isTrue();
+        }
+        assertThat(target.kept.all()).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(before.stream(), after.stream()).toList());
+        assertThat(inQueue()).isZero();
+    }
+
+    private static boolean recorded(RabbitHistoryOutbox outbox, List<HistoryRecord> records) {
+        try {
+            outbox.record(records);
+            return true;
+        } catch (DependencyUnavailableException e) {
+            return false;
+        }
     }
 
     @Test
@@ -138,13 +178,14 @@ class HistoryWriterIT {
         assertThat(target.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         // The records are kept but the write has not returned: the writer dies before its ack.
         CompletableFuture<Void> closed = CompletableFuture.runAsync(first::close);
-        Eventually.until(WAIT, "the message is back in the queue", () -> inQueue() == 1);
+        assertThat(Poll.until(WAIT, () -> inQueue() == 1)).as("the message is back in the queue").isTrue();
         target.release();
         closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         try (HistoryWriter second = new HistoryWriter(queue, fast, target)) {
-            Eventually.until(WAIT, "the message is consumed again", () -> target.calls.get() >= 2 && inQueue() == 0
-                    && second.status().backlogMessages().equals(OptionalLong.of(0)));
+            assertThat(Poll.until(WAIT, () -> target.calls.get() >= 2 && inQueue() == 0
+                    && second.status().backlogMessages().equals(OptionalLong.of(0))))
+                    .as("the message is consumed again").isTrue();
         }
         assertThat(target.kept.all()).containsExactlyInAnyOrderElementsOf(records);
     }
@@ -170,14 +211,14 @@ class HistoryWriterIT {
         publish(Records.batch("good", 2));
 
         try (HistoryWriter writer = new HistoryWriter(queue, fast, target)) {
-            Eventually.until(WAIT, "the good records written", () -> target.kept.all().size() == 2);
-            Eventually.until(WAIT, "the bad message dead-lettered", () -> {
+            assertThat(Poll.until(WAIT, () -> target.kept.all().size() == 2)).as("the good records written").isTrue();
+            assertThat(Poll.until(WAIT, () -> {
                 try {
                     return channel.queueDeclarePassive(queue.deadLetterQueue()).getMessageCount() == 1;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            })).as("the bad message dead-lettered").isTrue();
             assertThat(writer.status().healthy()).isTrue();
         }
         GetResponse dead = channel.basicGet(queue.deadLetterQueue(), true);

@@ -2,8 +2,8 @@ package com.relaybox.presence.adapter.rabbitmq.history;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import com.relaybox.presence.adapter.rabbitmq.Broker;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
@@ -25,27 +25,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RabbitHistoryOutboxIT {
-    private static TestVhost vhost;
+    private static Broker broker;
     private HistoryQueueSettings settings;
     private Connection admin;
     private Channel channel;
 
     @BeforeAll
     static void createVhost() {
-        vhost = TestVhost.create();
+        broker = Broker.newVhost("history-outbox");
     }
 
     @AfterAll
     static void deleteVhost() {
-        vhost.close();
+        broker.close();
     }
 
     @BeforeEach
     void connect() throws Exception {
-        settings = new HistoryQueueSettings(vhost.uri(), "history-" + UUID.randomUUID(), "quorum", Duration.ofSeconds(5));
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(vhost.uri());
-        admin = factory.newConnection("test-admin");
+        settings = new HistoryQueueSettings(broker.settings().withConfirmTimeout(Duration.ofSeconds(5)),
+                "history-" + UUID.randomUUID());
+        admin = broker.rawConnection();
         channel = admin.createChannel();
     }
 
@@ -78,7 +77,7 @@ class RabbitHistoryOutboxIT {
             second.record(Records.batch("c", 1));
         }
         // Declaring with the very arguments succeeds only if the queue has them (quorum, durable, dead-lettering).
-        HistoryAmqp.declare(channel, settings);
+        HistoryTopology.declare(channel, settings);
         assertThat(channel.queueDeclarePassive(settings.queue()).getMessageCount()).isEqualTo(2);
         assertThat(channel.queueDeclarePassive(settings.deadLetterQueue()).getMessageCount()).isZero();
     }
