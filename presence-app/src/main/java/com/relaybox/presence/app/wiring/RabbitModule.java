@@ -112,9 +112,8 @@ public final class RabbitModule extends AbstractModule {
 
     @Provides
     @Singleton
-    HistoryQueueSettings historyQueue(JobConfig jobs) {
-        return new HistoryQueueSettings(rabbit.uri().reveal(), HistoryQueueSettings.DEFAULT_QUEUE,
-                jobs.queueType().wireName(), HistoryQueueSettings.DEFAULT_CONFIRM_TIMEOUT);
+    HistoryQueueSettings historyQueue(RabbitSettings settings) {
+        return new HistoryQueueSettings(settings, HistoryQueueSettings.DEFAULT_QUEUE);
     }
 
     @Provides
