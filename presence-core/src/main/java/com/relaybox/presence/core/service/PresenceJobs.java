@@ -28,6 +28,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 
 /**
  * Applies presence jobs: the store changes the presence sets, then the events are broadcast,
@@ -43,14 +46,27 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
     private final PresenceBroadcaster broadcaster;
     private final HistoryRecorder history;
     private final TimeSource clock;
+    private final Executor historyExecutor;
 
+    /** Records history after the broadcast, on the calling thread. */
     public PresenceJobs(JobParser parser, PresenceStore store, PresenceBroadcaster broadcaster,
                         HistoryRecorder history, TimeSource clock) {
+        this(parser, store, broadcaster, history, clock, Runnable::run);
+    }
+
+    /**
+     * Records a batch's history on {@code historyExecutor} while its events are broadcast, so a
+     * batch waits for the slower of the two confirmations rather than for both in turn. Both
+     * steps are idempotent, so when either fails the whole batch is retried as a redelivery.
+     */
+    public PresenceJobs(JobParser parser, PresenceStore store, PresenceBroadcaster broadcaster,
+                        HistoryRecorder history, TimeSource clock, Executor historyExecutor) {
         this.parser = Objects.requireNonNull(parser, "parser");
         this.store = Objects.requireNonNull(store, "store");
         this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
         this.history = Objects.requireNonNull(history, "history");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.historyExecutor = Objects.requireNonNull(historyExecutor, "historyExecutor");
     }
 
     @Override
@@ -125,8 +141,35 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
                 events.addAll(jobEvents);
             }
         }
-        if (!events.isEmpty()) broadcaster.broadcast(events);
-        if (!records.isEmpty()) history.record(records);
+        if (records.isEmpty()) return;
+        CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> history.record(records), historyExecutor);
+        try {
+            broadcaster.broadcast(events);
+        } finally {
+            awaitHistory(recorded);
+        }
+    }
+
+    /** Waits for the history step, and rethrows its failure as it was thrown. */
+    private static void awaitHistory(CompletableFuture<Void> recorded) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    recorded.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the batch is not done until history answers
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException runtime) throw runtime;
+                    if (cause instanceof Error error) throw error;
+                    throw new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     private static Outcome outcome(Attempt attempt, StoreResult result) {

@@ -25,6 +25,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.relaybox.presence.core.json.Jobs.APP;
@@ -271,6 +275,48 @@ class PresenceJobsTest {
         assertThat(history.all()).hasSize(1);
         assertThat(broadcaster.sent()).as("broadcasts are at least once").hasSize(3);
         assertThat(broadcaster.events()).containsOnly(broadcaster.events().get(0));
+    }
+
+    @Test
+    void withAnExecutorHistoryIsRecordedWhileTheEventsAreBroadcast() throws Exception {
+        CountDownLatch historyStarted = new CountDownLatch(1);
+        HistoryRecorder signalling = records -> {
+            historyStarted.countDown();
+            history.record(records);
+        };
+        PresenceBroadcaster waitingForHistory = events -> {
+            try {
+                if (!historyStarted.await(10, TimeUnit.SECONDS)) throw new DependencyUnavailableException("history never started");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            broadcaster.broadcast(events);
+        };
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), store, waitingForHistory, signalling,
+                    () -> now, executor);
+
+            assertThat(jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)))).isInstanceOf(Outcome.Applied.class);
+        } finally {
+            executor.shutdownNow();
+        }
+        assertThat(broadcaster.sent()).hasSize(1);
+        assertThat(history.all()).hasSize(1);
+    }
+
+    @Test
+    void aHistoryFailureOnTheExecutorFailsTheBatch() {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), store, broadcaster,
+                    records -> { throw new DependencyUnavailableException("history down"); }, () -> now, executor);
+
+            assertThatThrownBy(() -> jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT))))
+                    .isInstanceOf(DependencyUnavailableException.class).hasMessage("history down");
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     // ---- batches
