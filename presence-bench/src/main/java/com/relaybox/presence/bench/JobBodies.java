@@ -1,8 +1,5 @@
 package com.relaybox.presence.bench;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-
 import java.nio.charset.StandardCharsets;
 
 /** Job bodies as the RelayBox realtime service builds them (CONTRACT §2). */
@@ -52,19 +49,20 @@ final class JobBodies {
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The {@code seq} of a broadcast's {@code data.data}, or -1 when it carries none. */
-    static long seqOf(byte[] broadcast) {
-        String text = new String(broadcast, StandardCharsets.UTF_8);
-        int at = text.indexOf("\"seq\":");
-        if (at < 0) return -1;
-        int from = at + 6;
-        int to = from;
-        while (to < text.length() && Character.isDigit(text.charAt(to))) to++;
-        return to == from ? -1 : Long.parseLong(text.substring(from, to));
-    }
+    private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.UTF_8);
 
-    /** Used by the self-check: the body is JSON of the contract's shape. */
-    static JsonObject parse(byte[] body) {
-        return JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
+    /** The {@code seq} of a broadcast's {@code data.data}, or -1 when it carries none; scans the bytes, decodes nothing. */
+    static long seqOf(byte[] broadcast) {
+        outer:
+        for (int at = 0; at <= broadcast.length - SEQ.length; at++) {
+            for (int i = 0; i < SEQ.length; i++)
+                if (broadcast[at + i] != SEQ[i]) continue outer;
+            long seq = 0;
+            int digits = 0;
+            for (int i = at + SEQ.length; i < broadcast.length && broadcast[i] >= '0' && broadcast[i] <= '9'; i++, digits++)
+                seq = seq * 10 + (broadcast[i] - '0');
+            return digits == 0 ? -1 : seq;
+        }
+        return -1;
     }
 }

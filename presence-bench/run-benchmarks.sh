@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The runs of BENCHMARKS.md, in one command: builds the jars, starts the service in services mode
+# against the local Redis, RabbitMQ (vhost presence-bench) and PostgreSQL (schema presence_bench),
+# then runs RUNS times each: the broker-alone PerfTest baseline, the generator as fast as possible,
+# and the generator paced at 1,000 jobs/s; with the CPU time each process spent per job.
+# Usage: presence-bench/run-benchmarks.sh [RUNS] [JOBS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+jobs=${2:-100000}
+out=presence-bench/target/benchmarks
+mkdir -p "$out"
+
+mvn -q -B package -DskipTests
+vhost=presence-bench
+rabbitmqctl -q add_vhost "$vhost" 2>/dev/null || true
+rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*'
+uri="amqp://guest:guest@127.0.0.1:5672/$vhost"
+
+service_pid=
+stop_service() {
+  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
+    kill -TERM "$service_pid"; wait "$service_pid" || true
+  fi
+}
+cleanup() {
+  stop_service
+  rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
+  psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP SCHEMA IF EXISTS presence_bench CASCADE' >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+cpu_of() { # total CPU ticks of every process matching a pgrep pattern
+  local sum=0; for p in $(pgrep -f "$1"); do sum=$((sum + $(ticks "$p"))); done; echo "$sum"; }
+snapshot() { echo "$(cpu_of beam.smp) $(cpu_of 'redis-server .*:6379') $(cpu_of '^postgres') $(ticks "$service_pid") $(awk '/^cpu /{print $2+$3+$4+$6+$7+$8}' /proc/stat)"; }
+cpu_report() { # before after jobs
+  read -r b0 r0 p0 s0 t0 <<<"$1"; read -r b1 r1 p1 s1 t1 <<<"$2"
+  local hz; hz=$(getconf CLK_TCK)
+  awk -v n="$3" -v hz="$hz" -v b=$((b1-b0)) -v r=$((r1-r0)) -v p=$((p1-p0)) -v s=$((s1-s0)) -v t=$((t1-t0)) 'BEGIN {
+    o = t - b - r - p - s;
+    printf "  CPU µs per job: rabbitmq %.0f, redis %.0f, postgres %.0f, service %.0f, generator and rest %.0f, all %.0f\n",
+      b/hz/n*1e6, r/hz/n*1e6, p/hz/n*1e6, s/hz/n*1e6, o/hz/n*1e6, t/hz/n*1e6 }'
+}
+
+bench() { # label, extra args
+  local label=$1; shift
+  for run in $(seq 1 "$runs"); do
+    local before after
+    before=$(snapshot)
+    java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs "$jobs" --warmup 10000 \
+      --json "$out/$label-$run.json" "$@" >"$out/$label-$run.txt" 2>&1 || true
+    after=$(snapshot)
+    echo "$label run $run:"; sed -n '2,5p' "$out/$label-$run.txt"
+    total=$(python3 -c "import json,sys;d=json.load(open('$out/$label-$run.json'));print(sum(d[p]['jobs'] for p in ('populate','warm-up','measured') if p in d))")
+    cpu_report "$before" "$after" "$total"
+  done
+}
+
+echo "== broker alone (PerfTest), before the service starts"
+presence-bench/broker-baseline.sh 30 "$runs"
+
+REDIS_HOST=127.0.0.1 REDIS_TLS_DISABLED=true RABBIT_MQ_CONNECTION_STRING="$uri" \
+DB_HOST=127.0.0.1 DB_NAME=test DB_USER=postgres DB_TLS_DISABLED=true PRESENCE_DB_SCHEMA=presence_bench \
+PRESENCE_HTTP_PORT=4115 java -jar presence-app/target/presence-app.jar >"$out/service.log" 2>&1 &
+service_pid=$!
+for _ in $(seq 1 60); do
+  curl -sf localhost:4115/health/ready >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -sf localhost:4115/health/ready >/dev/null || { echo "the service did not become ready; see $out/service.log"; exit 1; }
+
+echo "== presence, as fast as possible"
+bench max
+echo "== presence, paced at 1,000 jobs/s"
+bench paced --rate 1000
