@@ -15,7 +15,7 @@ import java.util.Objects;
  * The password never appears in {@link #toString()}.
  */
 public record AmqpEndpoint(boolean tls, String host, int port, String username, String password, String virtualHost) {
-    public static final String VARIABLE = "RABBIT_MQ_CONNECTION_STRING";
+    private static final String VARIABLE = "RABBIT_MQ_CONNECTION_STRING";
 
     public AmqpEndpoint {
         Objects.requireNonNull(host, "host");

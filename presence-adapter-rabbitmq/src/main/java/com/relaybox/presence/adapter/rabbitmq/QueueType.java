@@ -9,7 +9,7 @@ import java.util.Locale;
 public enum QueueType {
     QUORUM("quorum"), CLASSIC("classic");
 
-    public static final String VARIABLE = "RABBIT_MQ_QUEUE_TYPE";
+    private static final String VARIABLE = "RABBIT_MQ_QUEUE_TYPE";
 
     private final String argument;
 

@@ -1,13 +1,12 @@
 package com.relaybox.presence.adapter.rabbitmq;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything this adapter needs to know, as plain values. {@link #fromEnvironment} reads the
- * variables in parentheses below; {@link #of(String)} parses a connection string and takes the
- * defaults; the {@code with...} methods change one value. Validation messages name the variables.
+ * Everything this adapter needs to know, as plain values. The app reads the environment and builds
+ * these; {@link #of(String)} parses a connection string and takes the defaults; the {@code with...}
+ * methods change one value. An error names the variable a value comes from, where there is one.
  *
  * @param endpoint        broker, credentials and virtual host ({@code RABBIT_MQ_CONNECTION_STRING})
  * @param queueCount      N, the number of shard queues ({@code RABBIT_MQ_QUEUE_COUNT}, default 5); must be
@@ -19,14 +18,11 @@ import java.util.Objects;
  * @param batchMaxWait    how long a worker waits for more jobs to fill a batch once it has one
  *                        ({@code PRESENCE_BATCH_MAX_WAIT_MS}, default 2 ms; 0 takes what is there)
  * @param connectionName  shown in the management UI, suffixed with the role of each connection
- *                        ({@code RABBIT_MQ_CONNECTION_NAME}, default {@code presence})
- * @param confirmTimeout  how long a publish waits for the broker's confirms before failing
- *                        ({@code RABBIT_MQ_CONFIRM_TIMEOUT_MS}, default 10 s)
- * @param retryBackoffMin first wait before retrying a batch that failed for a dependency
- *                        ({@code PRESENCE_RETRY_BACKOFF_MIN_MS}, default 100 ms)
- * @param retryBackoffMax the cap of the doubling wait ({@code PRESENCE_RETRY_BACKOFF_MAX_MS}, default 5 s)
- * @param shutdownTimeout how long {@code close()} waits for in-flight batches
- *                        ({@code PRESENCE_SHUTDOWN_TIMEOUT_MS}, default 10 s)
+ *                        (default {@code presence})
+ * @param confirmTimeout  how long a publish waits for the broker's confirms before failing (default 10 s)
+ * @param retryBackoffMin first wait before retrying a batch that failed for a dependency (default 100 ms)
+ * @param retryBackoffMax the cap of the doubling wait (default 5 s)
+ * @param shutdownTimeout how long {@code close()} waits for in-flight batches (default 10 s)
  */
 public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType queueType, int prefetch, int batchSize,
                              Duration batchMaxWait, String connectionName, Duration confirmTimeout,
@@ -61,34 +57,13 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
         if (batchMaxWait.isNegative() || batchMaxWait.compareTo(Duration.ofSeconds(1)) > 0)
             throw new IllegalArgumentException("PRESENCE_BATCH_MAX_WAIT_MS must be 0..1000 ms, got " + batchMaxWait.toMillis());
         if (connectionName.isBlank())
-            throw new IllegalArgumentException("RABBIT_MQ_CONNECTION_NAME must be non-empty");
-        requirePositive(confirmTimeout, "RABBIT_MQ_CONFIRM_TIMEOUT_MS");
-        requirePositive(retryBackoffMin, "PRESENCE_RETRY_BACKOFF_MIN_MS");
-        requirePositive(shutdownTimeout, "PRESENCE_SHUTDOWN_TIMEOUT_MS");
+            throw new IllegalArgumentException("the RabbitMQ connection name must be non-empty");
+        requirePositive(confirmTimeout, "the publish confirm timeout");
+        requirePositive(retryBackoffMin, "the first retry backoff");
+        requirePositive(shutdownTimeout, "the consumer shutdown timeout");
         if (retryBackoffMax.compareTo(retryBackoffMin) < 0)
-            throw new IllegalArgumentException("PRESENCE_RETRY_BACKOFF_MAX_MS must be >= PRESENCE_RETRY_BACKOFF_MIN_MS ("
-                    + retryBackoffMin.toMillis() + "), got " + retryBackoffMax.toMillis());
-    }
-
-    /**
-     * Reads every variable named above from the environment (an empty value counts as unset);
-     * only {@code RABBIT_MQ_CONNECTION_STRING} is required.
-     *
-     * @throws IllegalArgumentException naming the variable that is missing or wrong
-     */
-    public static RabbitSettings fromEnvironment(Map<String, String> environment) {
-        EnvironmentReader env = new EnvironmentReader(environment);
-        return new RabbitSettings(AmqpEndpoint.parse(env.required(AmqpEndpoint.VARIABLE)),
-                env.integer("RABBIT_MQ_QUEUE_COUNT", DEFAULT_QUEUE_COUNT),
-                env.optional(QueueType.VARIABLE).map(QueueType::parse).orElse(QueueType.QUORUM),
-                env.integer("RABBIT_MQ_PREFETCH", DEFAULT_PREFETCH),
-                env.integer("PRESENCE_BATCH_SIZE", DEFAULT_BATCH_SIZE),
-                Duration.ofMillis(env.number("PRESENCE_BATCH_MAX_WAIT_MS", DEFAULT_BATCH_MAX_WAIT.toMillis())),
-                env.string("RABBIT_MQ_CONNECTION_NAME", DEFAULT_CONNECTION_NAME),
-                Duration.ofMillis(env.number("RABBIT_MQ_CONFIRM_TIMEOUT_MS", DEFAULT_CONFIRM_TIMEOUT.toMillis())),
-                Duration.ofMillis(env.number("PRESENCE_RETRY_BACKOFF_MIN_MS", DEFAULT_RETRY_BACKOFF_MIN.toMillis())),
-                Duration.ofMillis(env.number("PRESENCE_RETRY_BACKOFF_MAX_MS", DEFAULT_RETRY_BACKOFF_MAX.toMillis())),
-                Duration.ofMillis(env.number("PRESENCE_SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT.toMillis())));
+            throw new IllegalArgumentException("the retry backoff cap must be at least the first retry backoff ("
+                    + retryBackoffMin.toMillis() + " ms), got " + retryBackoffMax.toMillis() + " ms");
     }
 
     /** The defaults, for the broker of {@code RABBIT_MQ_CONNECTION_STRING}. */
@@ -138,8 +113,8 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
                 confirmTimeout, retryBackoffMin, retryBackoffMax, shutdownTimeout);
     }
 
-    private static void requirePositive(Duration duration, String variable) {
+    private static void requirePositive(Duration duration, String what) {
         if (duration.isNegative() || duration.isZero())
-            throw new IllegalArgumentException(variable + " must be positive, got " + duration.toMillis());
+            throw new IllegalArgumentException(what + " must be positive, got " + duration.toMillis() + " ms");
     }
 }

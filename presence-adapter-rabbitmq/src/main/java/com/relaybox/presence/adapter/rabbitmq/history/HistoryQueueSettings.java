@@ -1,11 +1,9 @@
 package com.relaybox.presence.adapter.rabbitmq.history;
 
-import com.relaybox.presence.adapter.rabbitmq.EnvironmentReader;
 import com.relaybox.presence.adapter.rabbitmq.QueueType;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,10 +11,10 @@ import java.util.Objects;
  *
  * @param rabbit the broker and how this module talks to it, as for the jobs: its endpoint, the
  *               connection name, the queue type ({@code RABBIT_MQ_QUEUE_TYPE}, for the history
- *               queue too) and how long {@code record} waits for the broker's confirm
- *               ({@code RABBIT_MQ_CONFIRM_TIMEOUT_MS}); its job settings are not used here
- * @param queue  the queue's name ({@code HISTORY_QUEUE}, default {@code presence-history});
- *               undecodable messages go to {@code <queue>-dlq}
+ *               queue too) and how long {@code record} waits for the broker's confirm; its job
+ *               settings are not used here
+ * @param queue  the queue's name (default {@code presence-history}); undecodable messages go to
+ *               {@code <queue>-dlq}
  */
 public record HistoryQueueSettings(RabbitSettings rabbit, String queue) {
     public static final String DEFAULT_QUEUE = "presence-history";
@@ -25,22 +23,12 @@ public record HistoryQueueSettings(RabbitSettings rabbit, String queue) {
         Objects.requireNonNull(rabbit, "rabbit");
         Objects.requireNonNull(queue, "queue");
         if (queue.isBlank() || queue.length() > 200)
-            throw new IllegalArgumentException("HISTORY_QUEUE must be 1 to 200 characters, got '" + queue + "'");
+            throw new IllegalArgumentException("the history queue name must be 1 to 200 characters, got '" + queue + "'");
     }
 
     /** The default queue on the broker of {@code connectionString}, with the defaults of {@link RabbitSettings#of(String)}. */
     public static HistoryQueueSettings of(String connectionString) {
         return new HistoryQueueSettings(RabbitSettings.of(connectionString), DEFAULT_QUEUE);
-    }
-
-    /**
-     * {@link RabbitSettings#fromEnvironment} and {@code HISTORY_QUEUE}.
-     *
-     * @throws IllegalArgumentException naming the variable that is missing or wrong
-     */
-    public static HistoryQueueSettings fromEnvironment(Map<String, String> environment) {
-        return new HistoryQueueSettings(RabbitSettings.fromEnvironment(environment),
-                new EnvironmentReader(environment).string("HISTORY_QUEUE", DEFAULT_QUEUE));
     }
 
     public QueueType queueType() {

@@ -1,9 +1,6 @@
 package com.relaybox.presence.adapter.rabbitmq.history;
 
-import com.relaybox.presence.adapter.rabbitmq.EnvironmentReader;
-
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -30,34 +27,23 @@ public record HistoryWriterSettings(int batchRecords, Duration maxWait, int pref
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         Objects.requireNonNull(closeTimeout, "closeTimeout");
         if (batchRecords < 1 || batchRecords > 100_000)
-            throw new IllegalArgumentException("HISTORY_WRITER_BATCH_SIZE must be between 1 and 100000, got " + batchRecords);
+            throw new IllegalArgumentException("the history writer's batch size must be between 1 and 100000 records, got "
+                    + batchRecords);
         if (maxWait.isNegative() || maxWait.compareTo(Duration.ofSeconds(10)) > 0)
-            throw new IllegalArgumentException("HISTORY_WRITER_MAX_WAIT_MS must be between 0 and 10000, got " + maxWait.toMillis());
+            throw new IllegalArgumentException("the history writer's batch wait must be between 0 and 10000 ms, got "
+                    + maxWait.toMillis() + " ms");
         if (prefetch < 1 || prefetch > 65_535)
-            throw new IllegalArgumentException("HISTORY_WRITER_PREFETCH must be between 1 and 65535, got " + prefetch);
+            throw new IllegalArgumentException("the history writer's prefetch must be between 1 and 65535 messages, got "
+                    + prefetch);
         if (minBackoff.isZero() || minBackoff.isNegative() || maxBackoff.compareTo(minBackoff) < 0)
-            throw new IllegalArgumentException("backoff must be positive and its cap at least its start");
-        if (closeTimeout.isNegative()) throw new IllegalArgumentException("closeTimeout must not be negative");
+            throw new IllegalArgumentException("the history writer's backoff must be positive and its cap at least its start");
+        if (closeTimeout.isNegative())
+            throw new IllegalArgumentException("the history writer's close timeout must not be negative");
     }
 
     public static HistoryWriterSettings defaults() {
         return new HistoryWriterSettings(DEFAULT_BATCH_RECORDS, DEFAULT_MAX_WAIT, DEFAULT_PREFETCH,
                 Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(10));
-    }
-
-    /**
-     * Reads {@code HISTORY_WRITER_BATCH_SIZE}, {@code HISTORY_WRITER_MAX_WAIT_MS} and {@code HISTORY_WRITER_PREFETCH}.
-     *
-     * @throws IllegalArgumentException naming the variable that is wrong
-     */
-    public static HistoryWriterSettings fromEnvironment(Map<String, String> environment) {
-        EnvironmentReader env = new EnvironmentReader(environment);
-        HistoryWriterSettings defaults = defaults();
-        return new HistoryWriterSettings(
-                env.integer("HISTORY_WRITER_BATCH_SIZE", DEFAULT_BATCH_RECORDS),
-                Duration.ofMillis(env.number("HISTORY_WRITER_MAX_WAIT_MS", DEFAULT_MAX_WAIT.toMillis())),
-                env.integer("HISTORY_WRITER_PREFETCH", DEFAULT_PREFETCH),
-                defaults.minBackoff(), defaults.maxBackoff(), defaults.closeTimeout());
     }
 
     public HistoryWriterSettings withBackoff(Duration min, Duration max) {

@@ -5,8 +5,6 @@ import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,16 +12,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HistorySettingsTest {
     private static final String URI = "amqp://guest:s3cret@rabbit:5672/presence";
 
-    /** The connection string and the given variables. */
-    private static Map<String, String> env(String... namesAndValues) {
-        Map<String, String> env = new HashMap<>(Map.of("RABBIT_MQ_CONNECTION_STRING", URI));
-        for (int i = 0; i < namesAndValues.length; i += 2) env.put(namesAndValues[i], namesAndValues[i + 1]);
-        return env;
-    }
-
     @Test
     void queueDefaults() {
-        HistoryQueueSettings settings = HistoryQueueSettings.fromEnvironment(env());
+        HistoryQueueSettings settings = HistoryQueueSettings.of(URI);
 
         assertThat(settings).isEqualTo(new HistoryQueueSettings(RabbitSettings.of(URI), "presence-history"));
         assertThat(settings.queueType()).isEqualTo(QueueType.QUORUM);
@@ -33,44 +24,50 @@ class HistorySettingsTest {
     }
 
     @Test
-    void queueNameAndTypeAreRead() {
-        HistoryQueueSettings settings = HistoryQueueSettings.fromEnvironment(
-                env("HISTORY_QUEUE", "history-eu", "RABBIT_MQ_QUEUE_TYPE", "Classic"));
+    void queueNameAndTypeAreKept() {
+        HistoryQueueSettings settings = new HistoryQueueSettings(
+                RabbitSettings.of(URI).withQueueType(QueueType.CLASSIC), "history-eu");
 
         assertThat(settings.queue()).isEqualTo("history-eu");
         assertThat(settings.queueType()).isEqualTo(QueueType.CLASSIC);
+        assertThat(settings.deadLetterQueue()).isEqualTo("history-eu-dlq");
     }
 
     @Test
-    void badQueueSettingsAreRefusedNamingTheVariable() {
-        assertThatThrownBy(() -> HistoryQueueSettings.fromEnvironment(env("RABBIT_MQ_QUEUE_TYPE", "stream")))
+    void badQueueSettingsAreRefusedSayingWhatIsWrong() {
+        assertThatThrownBy(() -> QueueType.parse("stream"))
                 .hasMessageStartingWith("RABBIT_MQ_QUEUE_TYPE must be 'quorum' or 'classic'");
-        assertThatThrownBy(() -> HistoryQueueSettings.fromEnvironment(env("HISTORY_QUEUE", "q".repeat(201))))
-                .hasMessageStartingWith("HISTORY_QUEUE must be 1 to 200 characters");
-        assertThatThrownBy(() -> HistoryQueueSettings.fromEnvironment(Map.of()))
-                .hasMessage("RABBIT_MQ_CONNECTION_STRING is required");
+        assertThatThrownBy(() -> new HistoryQueueSettings(RabbitSettings.of(URI), "q".repeat(201)))
+                .hasMessageStartingWith("the history queue name must be 1 to 200 characters");
+        assertThatThrownBy(() -> new HistoryQueueSettings(RabbitSettings.of(URI), " "))
+                .hasMessageStartingWith("the history queue name must be 1 to 200 characters");
         assertThatThrownBy(() -> HistoryQueueSettings.of("http://rabbit/"))
                 .hasMessageContaining("amqp:// or amqps://");
     }
 
     @Test
-    void writerDefaultsAndVariables() {
-        assertThat(HistoryWriterSettings.fromEnvironment(Map.of())).isEqualTo(HistoryWriterSettings.defaults());
-        HistoryWriterSettings settings = HistoryWriterSettings.fromEnvironment(Map.of("HISTORY_WRITER_BATCH_SIZE", "500",
-                "HISTORY_WRITER_MAX_WAIT_MS", "0", "HISTORY_WRITER_PREFETCH", "50"));
+    void writerDefaultsAndBatching() {
+        HistoryWriterSettings defaults = HistoryWriterSettings.defaults();
+        assertThat(defaults.batchRecords()).isEqualTo(2_000);
+        assertThat(defaults.maxWait()).isEqualTo(Duration.ofMillis(50));
+        assertThat(defaults.prefetch()).isEqualTo(200);
+
+        HistoryWriterSettings settings = defaults.withBatch(500, Duration.ZERO);
 
         assertThat(settings.batchRecords()).isEqualTo(500);
         assertThat(settings.maxWait()).isZero();
-        assertThat(settings.prefetch()).isEqualTo(50);
+        assertThat(settings.prefetch()).isEqualTo(200);
     }
 
     @Test
-    void badWriterSettingsAreRefusedNamingTheVariable() {
-        assertThatThrownBy(() -> HistoryWriterSettings.fromEnvironment(Map.of("HISTORY_WRITER_BATCH_SIZE", "0")))
-                .hasMessageStartingWith("HISTORY_WRITER_BATCH_SIZE must be between 1 and 100000");
-        assertThatThrownBy(() -> HistoryWriterSettings.fromEnvironment(Map.of("HISTORY_WRITER_MAX_WAIT_MS", "soon")))
-                .hasMessageStartingWith("HISTORY_WRITER_MAX_WAIT_MS must be a whole number");
-        assertThatThrownBy(() -> HistoryWriterSettings.fromEnvironment(Map.of("HISTORY_WRITER_PREFETCH", "70000")))
-                .hasMessageStartingWith("HISTORY_WRITER_PREFETCH must be between 1 and 65535");
+    void badWriterSettingsAreRefusedSayingWhatIsWrong() {
+        HistoryWriterSettings defaults = HistoryWriterSettings.defaults();
+        assertThatThrownBy(() -> defaults.withBatch(0, Duration.ZERO))
+                .hasMessage("the history writer's batch size must be between 1 and 100000 records, got 0");
+        assertThatThrownBy(() -> defaults.withBatch(100, Duration.ofMillis(10_001)))
+                .hasMessage("the history writer's batch wait must be between 0 and 10000 ms, got 10001 ms");
+        assertThatThrownBy(() -> new HistoryWriterSettings(100, Duration.ZERO, 70_000, defaults.minBackoff(),
+                defaults.maxBackoff(), defaults.closeTimeout()))
+                .hasMessage("the history writer's prefetch must be between 1 and 65535 messages, got 70000");
     }
 }
