@@ -62,6 +62,7 @@ presence-bench/broker-baseline.sh 30 "$runs"
 
 REDIS_HOST=127.0.0.1 REDIS_TLS_DISABLED=true RABBIT_MQ_CONNECTION_STRING="$uri" \
 DB_HOST=127.0.0.1 DB_NAME=test DB_USER=postgres DB_TLS_DISABLED=true PRESENCE_DB_SCHEMA=presence_bench \
+PRESENCE_JOB_MEMORY_S=600 \
 PRESENCE_HTTP_PORT=4115 java -jar presence-app/target/presence-app.jar >"$out/service.log" 2>&1 &
 service_pid=$!
 for _ in $(seq 1 60); do
