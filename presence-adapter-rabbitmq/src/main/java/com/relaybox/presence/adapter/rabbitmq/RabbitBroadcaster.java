@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.relaybox.presence.core.domain.PresenceEvent;
 import com.relaybox.presence.core.domain.Shard;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,13 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * RelayBox's broadcast (CONTRACT §4): each event goes to {@code ds.rooms.durable} with routing key
  * {@code $$:<appPid>:<shard(roomId)>}, the body of {@link PresenceJson#broadcast} with a fresh
  * request id, {@code application/json}, transient, not mandatory (a room nobody subscribes to has
- * no bound queue: its broadcast is dropped by design). A call publishes all its events, then waits
- * once for all their confirms; callers on several threads each publish on a channel of their own.
+ * no bound queue: its broadcast is dropped by design). Each thread publishes on a channel of its
+ * own, so what one thread broadcasts goes out in the order of its calls, and a call waits (or its
+ * future completes) once for all its events' confirms.
  * It has its own connection, with automatic recovery.
  */
 public final class RabbitBroadcaster implements PresenceBroadcaster, AutoCloseable {
@@ -53,14 +56,23 @@ public final class RabbitBroadcaster implements PresenceBroadcaster, AutoCloseab
 
     @Override
     public void broadcast(List<PresenceEvent> events) {
-        if (events.isEmpty()) return;
+        Confirmations.await(broadcastAsync(events));
+    }
+
+    @Override
+    public CompletableFuture<Void> broadcastAsync(List<PresenceEvent> events) {
+        if (events.isEmpty()) return CompletableFuture.completedFuture(null);
         List<ConfirmedPublisher.Message> messages = new ArrayList<>(events.size());
         for (PresenceEvent event : events)
             messages.add(new ConfirmedPublisher.Message(Topology.BROADCAST_EXCHANGE,
                     Shard.broadcastRoutingKey(event.room(), queueCount), false, PROPERTIES,
                     PresenceJson.broadcast(event, UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)));
-        QueueOwnership.check();
-        publisher.publish(messages);
+        try {
+            QueueOwnership.check();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return publisher.publishInOrder(messages);
     }
 
     @Override

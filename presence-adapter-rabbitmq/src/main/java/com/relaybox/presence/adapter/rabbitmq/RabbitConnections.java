@@ -117,7 +117,7 @@ public final class RabbitConnections {
     }
 
     /** One line about a client failure: its message, or its class when it has none, and its cause's. */
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = e; t != null && text.length() < 300; t = t.getCause()) {
             if (text.length() > 0) text.append(" <- ");

@@ -10,16 +10,20 @@ import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,10 +34,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The broker's consumer thread only puts deliveries into a local buffer (at most
  * {@code prefetch} of them). The worker takes a batch (up to the batch size, or what arrived within
- * the batch wait), applies it with {@link ProcessJobs#processBatch}, dead-letters the rejected jobs,
- * then acknowledges the whole batch with one {@code basic.ack(lastTag, multiple)}. A dependency
- * failure retries the same batch, as redeliveries, with a capped doubling backoff; nothing is
- * acknowledged meanwhile, so nothing behind it overtakes it.
+ * the batch wait), applies it with {@link ProcessJobs#applyBatch} and dead-letters the rejected
+ * jobs. It does not wait for the batch's broadcasts and history to be confirmed: it goes on with
+ * the next batch, and acknowledges batches in order, each with one
+ * {@code basic.ack(lastTag, multiple)}, as their confirmations come. So a shard's throughput and
+ * latency do not hinge on one confirm round trip (a quorum-queue commit, for history) per batch.
+ *
+ * <p>A dependency failure of the store retries the same batch, as redeliveries, with a capped
+ * doubling backoff. A failed confirmation retries that batch and every batch after it that is still
+ * in flight, in order, as redeliveries, waiting for each confirmation, before the worker takes new
+ * batches again: subscribers may see a run of events again, but never an older event last. Nothing
+ * is acknowledged meanwhile, so nothing behind a failure overtakes it.
  *
  * <p>Every delivery carries the generation of the channel it came on; the generation moves on
  * whenever the channel shuts down (connection lost, broker restart). A batch of an older generation
@@ -43,6 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ShardWorker {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
     private static final Delivery STOP = new Delivery(-1, -1, "", new AMQP.BasicProperties(), new byte[0], false);
+    /** Put in the buffer when a batch in flight is confirmed (or failed), so the worker settles it. */
+    private static final Delivery SETTLE = new Delivery(-1, -1, "", new AMQP.BasicProperties(), new byte[0], false);
     private static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
 
     private final int shard;
@@ -54,6 +67,7 @@ final class ShardWorker {
     private final CountDownLatch closing;
     private final LinkedBlockingDeque<Delivery> buffer = new LinkedBlockingDeque<>();
     private final AtomicLong generation = new AtomicLong();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();   // the worker thread's own
     private final Thread thread;
 
     private volatile Channel channel;
@@ -152,7 +166,11 @@ final class ShardWorker {
 
     private void run() {
         try {
-            for (List<Delivery> batch; (batch = nextBatch()) != null; ) handle(batch);
+            for (List<Delivery> batch; (batch = nextBatch()) != null; ) {
+                if (!batch.isEmpty()) start(batch);
+                settle();
+            }
+            finishInFlight();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
@@ -161,13 +179,14 @@ final class ShardWorker {
         }
     }
 
-    /** The next batch of the current generation, or null when closing. */
+    /** The next batch of the current generation; empty when batches in flight need settling; null when closing. */
     private List<Delivery> nextBatch() throws InterruptedException {
         Delivery first;
         do {
             if (isClosing()) return null;
             first = buffer.take();
             if (first == STOP || isClosing()) return null;
+            if (first == SETTLE) return List.of();
         } while (first.generation() != generation.get());
 
         List<Delivery> batch = new ArrayList<>(Math.min(settings.batchSize(), 64));
@@ -181,6 +200,7 @@ final class ShardWorker {
                 next = buffer.poll(remaining, TimeUnit.NANOSECONDS);
                 if (next == null) break;
             }
+            if (next == SETTLE) continue;                                  // settled right after this batch
             if (next == STOP) {
                 buffer.offerFirst(next);
                 break;
@@ -195,44 +215,130 @@ final class ShardWorker {
         return batch;
     }
 
-    private void handle(List<Delivery> batch) {
+    /** Applies the batch and sends its broadcasts and history; {@link #settle} acknowledges it once they are confirmed. */
+    private void start(List<Delivery> batch) {
         long started = System.nanoTime();
         long batchGeneration = batch.get(0).generation();
-        List<RawJob> raws = new ArrayList<>(batch.size());
-        for (Delivery delivery : batch) raws.add(delivery.raw());
-
-        List<Outcome> outcomes = apply(raws, batchGeneration);
-        if (outcomes == null) {
+        List<RawJob> raws = raws(batch);
+        ProcessJobs.AppliedBatch applied = apply(raws, batchGeneration);
+        if (applied == null || !deadLetterRejected(batch, applied.outcomes(), batchGeneration)) {
             leftToTheBroker(batch.size());
             return;
         }
+        inFlight.addLast(new InFlight(batch, raws, applied.outcomes(), applied.confirmed(), started));
+        applied.confirmed().whenComplete((ok, failure) -> buffer.offerFirst(SETTLE));
+    }
 
-        List<ConfirmedPublisher.Message> rejected = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++)
-            if (outcomes.get(i) instanceof Outcome.Rejected rejection)
-                rejected.add(deadLetter(batch.get(i), rejection.why()));
-        if (!rejected.isEmpty() && !publishDeadLetters(rejected, batchGeneration)) {
-            leftToTheBroker(batch.size());
+    /**
+     * Acknowledges the confirmed batches at the head of those in flight, with one ack for all of
+     * them. At a failed one, applies it and every batch after it again (see {@link #reapply}).
+     */
+    private void settle() {
+        InFlight confirmed = null;
+        List<InFlight> done = new ArrayList<>();
+        while (!inFlight.isEmpty()) {
+            InFlight head = inFlight.peekFirst();
+            if (head.generation() != generation.get()) {   // its channel is gone: the broker redelivers it
+                inFlight.pollFirst();
+                continue;
+            }
+            if (!head.confirmed().isDone()) break;
+            if (head.confirmed().isCompletedExceptionally()) {
+                acknowledge(confirmed, done);
+                reapplyInFlight(head);
+                return;
+            }
+            confirmed = inFlight.pollFirst();
+            done.add(confirmed);
+        }
+        acknowledge(confirmed, done);
+    }
+
+    /** Closing: waits (bounded) for the batches in flight, so the confirmed ones are acknowledged, not redelivered. */
+    private void finishInFlight() throws InterruptedException {
+        long deadline = System.nanoTime() + settings.confirmTimeout().toNanos();
+        while (!inFlight.isEmpty()) {
+            InFlight head = inFlight.peekFirst();
+            try {
+                head.confirmed().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                break;
+            }
+            InFlight confirmed = inFlight.pollFirst();
+            acknowledge(confirmed, List.of(confirmed));
+        }
+        if (!inFlight.isEmpty()) {
+            int jobs = 0;
+            for (InFlight batch : inFlight) jobs += batch.deliveries().size();
+            inFlight.clear();
+            leftToTheBroker(jobs);
+        }
+    }
+
+    /** A confirmation failed: everything in flight from there on is applied again, in order, before anything new. */
+    private void reapplyInFlight(InFlight failed) {
+        RuntimeException cause = Confirmations.unwrap(failed.confirmed().handle((ok, failure) -> failure).join());
+        List<Delivery> deliveries = new ArrayList<>();
+        for (InFlight batch : inFlight) deliveries.addAll(batch.deliveries());
+        inFlight.clear();
+        if (isClosing()) {
+            leftToTheBroker(deliveries.size());
             return;
         }
+        if (!reapply(deliveries, cause)) leftToTheBroker(deliveries.size());
+    }
 
-        if (!holds(batchGeneration)) {
-            leftToTheBroker(batch.size());
-            return;
+    /**
+     * Applies the deliveries again as redeliveries, in batches, each waiting for its confirmation
+     * before the next, retrying with backoff until they go through. False when they are left to
+     * the broker (channel gone, or closing).
+     */
+    private boolean reapply(List<Delivery> deliveries, RuntimeException cause) {
+        Retry retry = new Retry();
+        if (!retry.pause(cause, deliveries.size())) return false;
+        for (int from = 0; from < deliveries.size(); from += settings.batchSize()) {
+            long started = System.nanoTime();
+            List<Delivery> batch = deliveries.subList(from, Math.min(deliveries.size(), from + settings.batchSize()));
+            long batchGeneration = batch.get(0).generation();
+            List<RawJob> raws = redeliveries(raws(batch));
+            ProcessJobs.AppliedBatch applied;
+            while (true) {
+                applied = apply(raws, batchGeneration);
+                if (applied == null) return false;
+                try {
+                    Confirmations.await(applied.confirmed());
+                    break;
+                } catch (RuntimeException e) {
+                    if (!holds(batchGeneration) || !retry.pause(e, batch.size())) return false;
+                }
+            }
+            retry.succeeded(batch.size());
+            if (!deadLetterRejected(batch, applied.outcomes(), batchGeneration)) return false;
+            InFlight confirmed = new InFlight(List.copyOf(batch), raws, applied.outcomes(), applied.confirmed(), started);
+            acknowledge(confirmed, List.of(confirmed));
         }
+        return true;
+    }
+
+    /** One {@code basic.ack(multiple)} up to the last job of {@code last}; then tells the observer about {@code done}. */
+    private void acknowledge(InFlight last, List<InFlight> done) {
+        if (last == null) return;
+        if (!holds(last.generation())) return;     // the broker redelivers them
         try {
-            channel.basicAck(batch.get(batch.size() - 1).tag(), true);
+            channel.basicAck(last.lastTag(), true);
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: acknowledgement lost with the channel; the broker redelivers the batch", queue, e);
             return;
         }
         long now = System.currentTimeMillis();
-        long elapsed = System.nanoTime() - started;
+        long nanos = System.nanoTime();
         try {
-            observer.batchProcessed(shard, raws, outcomes, elapsed);
-            for (Delivery delivery : batch) {
-                long publishedAt = delivery.publishedAtMillis();
-                if (publishedAt > 0) observer.jobLatency(shard, Math.max(0, now - publishedAt));
+            for (InFlight batch : done) {
+                observer.batchProcessed(shard, batch.raws(), batch.outcomes(), nanos - batch.started());
+                for (Delivery delivery : batch.deliveries()) {
+                    long publishedAt = delivery.publishedAtMillis();
+                    if (publishedAt > 0) observer.jobLatency(shard, Math.max(0, now - publishedAt));
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: observer failed", queue, e);
@@ -250,20 +356,24 @@ final class ShardWorker {
                 isClosing() ? "closing" : "its channel is gone");
     }
 
-    /** The outcomes, or null when the batch is to be left to the broker (channel gone, or closing). */
-    private List<Outcome> apply(List<RawJob> raws, long batchGeneration) {
+    /**
+     * Applies the batch, retrying a store failure as redeliveries with backoff; null when the
+     * batch is to be left to the broker (channel gone, or closing).
+     */
+    private ProcessJobs.AppliedBatch apply(List<RawJob> raws, long batchGeneration) {
         Retry retry = new Retry();
         List<RawJob> attempt = raws;
         while (holds(batchGeneration)) {
             try {
                 List<RawJob> jobsToApply = attempt;
-                List<Outcome> outcomes = QueueOwnership.whileHeld(() -> holds(batchGeneration),
-                        () -> jobs.processBatch(jobsToApply));
+                ProcessJobs.AppliedBatch applied = QueueOwnership.whileHeld(() -> holds(batchGeneration),
+                        () -> jobs.applyBatch(jobsToApply));
                 retry.succeeded(raws.size());
-                return outcomes;
+                return applied;
             } catch (CorruptStateException e) {
                 retry.succeeded(raws.size());
-                return applyOneByOne(raws, batchGeneration);
+                List<Outcome> outcomes = applyOneByOne(raws, batchGeneration);
+                return outcomes == null ? null : new ProcessJobs.AppliedBatch(outcomes, CompletableFuture.completedFuture(null));
             } catch (RuntimeException e) {
                 if (!holds(batchGeneration) || !retry.pause(e, raws.size())) return null;
             }
@@ -302,6 +412,15 @@ final class ShardWorker {
         return outcomes;
     }
 
+    /** Dead-letters the batch's rejected jobs; false when they are left to the broker. */
+    private boolean deadLetterRejected(List<Delivery> batch, List<Outcome> outcomes, long batchGeneration) {
+        List<ConfirmedPublisher.Message> rejected = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++)
+            if (outcomes.get(i) instanceof Outcome.Rejected rejection)
+                rejected.add(deadLetter(batch.get(i), rejection.why()));
+        return rejected.isEmpty() || publishDeadLetters(rejected, batchGeneration);
+    }
+
     private boolean publishDeadLetters(List<ConfirmedPublisher.Message> messages, long batchGeneration) {
         Retry retry = new Retry();
         while (holds(batchGeneration)) {
@@ -324,6 +443,12 @@ final class ShardWorker {
         headers.put(Topology.ERROR_HEADER, reason);
         return new ConfirmedPublisher.Message(Topology.DEAD_LETTER_EXCHANGE, delivery.routingKey(), true,
                 original.builder().headers(headers).build(), delivery.body());
+    }
+
+    private static List<RawJob> raws(List<Delivery> batch) {
+        List<RawJob> raws = new ArrayList<>(batch.size());
+        for (Delivery delivery : batch) raws.add(delivery.raw());
+        return raws;
     }
 
     private static List<RawJob> redeliveries(List<RawJob> raws) {
@@ -375,6 +500,18 @@ final class ShardWorker {
             if (failures > 0) LOG.info("{}: batch of {} jobs went through after {} retries", queue, jobCount, failures);
             failures = 0;
             backoff = settings.retryBackoffMin().toMillis();
+        }
+    }
+
+    /** A batch applied and sent, awaiting its confirmation; acknowledged up to its last delivery's tag. */
+    private record InFlight(List<Delivery> deliveries, List<RawJob> raws, List<Outcome> outcomes,
+                            CompletableFuture<Void> confirmed, long started) {
+        long generation() {
+            return deliveries.get(0).generation();
+        }
+
+        long lastTag() {
+            return deliveries.get(deliveries.size() - 1).tag();
         }
     }
 }

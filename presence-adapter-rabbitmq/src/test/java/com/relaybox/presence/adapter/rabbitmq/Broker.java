@@ -105,6 +105,11 @@ public final class Broker implements AutoCloseable {
                 .reduce("", (a, b) -> a + b + "\n");
     }
 
+    /** Messages of the queue ready for delivery: neither delivered nor waiting for an acknowledgement. */
+    long ready(String queue) {
+        return withChannel(channel -> (long) channel.queueDeclarePassive(queue).getMessageCount());
+    }
+
     /** Closes one connection, as the broker does when its client vanishes. */
     public void closeConnection(String pid) {
         rabbitmqctl("close_connection", pid, "killed by a test");

@@ -11,6 +11,7 @@ import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.Shard;
 import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -187,6 +188,95 @@ class JobConsumerIT {
         }
         assertThat(observer.outcomes().stream().filter(o -> o instanceof Outcome.Rejected).count()).isEqualTo(bad.size());
         assertThat(store.isMember(new NspRoomId(app, "chat"), new ConnectionId(app + ":c1"))).isTrue();
+    }
+
+    @Test
+    void laterBatchesAreAppliedAndBroadcastWhileAnEarlierOneAwaitsItsConfirmationAndAreAcknowledgedAfterIt() {
+        setUp(broker.settings().withQueueCount(1).withBatching(5, 400, Duration.ZERO));
+        HeldConfirmations history = new HeldConfirmations();
+        RecordingObserver observer = new RecordingObserver();
+        PresenceService service = opened(new PresenceService(settings, store, history, 65_536, observer));
+
+        publisher.publishAll(alternatingJobs("held", 40));
+
+        assertThat(seqs(capture.await(40, WAIT))).as("every batch broadcast, none confirmed").isEqualTo(range(40));
+        assertThat(history.heldCount()).isGreaterThan(1);
+        assertThat(observer.jobs.get()).as("acknowledged").isZero();
+
+        history.confirmAll();
+
+        assertThat(Poll.until(WAIT, () -> observer.jobs.get() == 40)).isTrue();
+        service.close();
+        assertThat(broker.ready(Topology.shardQueue(0))).as("left in the queue").isZero();
+        assertThat(history.kept.all()).hasSize(40);
+        assertThat(capture.all()).as("no broadcast twice").hasSize(40);
+    }
+
+    @Test
+    void batchesStillUnconfirmedWhenTheServiceStopsAreLeftToTheBrokerAndAppliedByTheNext() {
+        setUp(broker.settings().withQueueCount(1).withBatching(5, 400, Duration.ZERO)
+                .withConfirmTimeout(Duration.ofMillis(500)));
+        HeldConfirmations never = new HeldConfirmations();
+        PresenceService first = opened(new PresenceService(settings, store, never, 65_536, JobConsumerObserver.NONE));
+        publisher.publishAll(alternatingJobs("stopped", 40));
+        assertThat(capture.await(40, WAIT)).hasSize(40);
+
+        first.close();
+
+        assertThat(Poll.until(WAIT, () -> broker.ready(Topology.shardQueue(0)) == 40)).isTrue();
+        RecordingObserver observer = new RecordingObserver();
+        opened(new PresenceService(settings, store, history, 65_536, observer));
+        assertThat(seqs(capture.await(80, WAIT)).subList(40, 80)).as("redelivered, in order").isEqualTo(range(40));
+        assertThat(Poll.until(WAIT, () -> observer.jobs.get() == 40)).isTrue();
+        assertThat(history.all()).hasSize(40);
+    }
+
+    @Test
+    void aFailedConfirmationAppliesThatBatchAndEveryLaterOneAgainInOrder() {
+        setUp(broker.settings().withQueueCount(1).withBatching(5, 400, Duration.ZERO)
+                .withRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(60)));
+        HeldConfirmations history = new HeldConfirmations();
+        RecordingObserver observer = new RecordingObserver();
+        PresenceService service = opened(new PresenceService(settings, store, history, 65_536, observer));
+        long deadLettersBefore = service.consumer.deadLetterDepth().messages();
+
+        publisher.publishAll(alternatingJobs("failed", 40));
+        assertThat(seqs(capture.await(40, WAIT))).isEqualTo(range(40));
+
+        history.failFirst(new DependencyUnavailableException("history lost"));
+
+        List<Integer> all = seqs(capture.await(80, WAIT));
+        assertThat(all.subList(40, 80)).as("all 40 again, in order: the failed batch and all after it").isEqualTo(range(40));
+        assertThat(Poll.until(WAIT, () -> observer.jobs.get() == 40)).isTrue();
+        assertThat(observer.backoffs()).containsExactly(20L);
+        service.close();
+        assertThat(broker.ready(Topology.shardQueue(0))).as("left in the queue").isZero();
+        assertThat(history.kept.all()).as("each record kept once").hasSize(40);
+        assertThat(store.count(new NspRoomId(app, "failed"))).isZero();
+        assertThat(broker.ready(Topology.DEAD_LETTER_QUEUE)).isEqualTo(deadLettersBefore);
+    }
+
+    /** Join, leave, join, ... of one connection in one room, each with its sequence number. */
+    private List<PresenceJobPublisher.Job> alternatingJobs(String room, int count) {
+        List<PresenceJobPublisher.Job> jobs = new ArrayList<>();
+        for (int seq = 0; seq < count; seq++)
+            jobs.add(PresenceJobPublisher.Job.of(seq % 2 == 0 ? JobType.JOIN : JobType.LEAVE,
+                    JobBodies.room(app, room, "c1", seq % 2 == 0 ? "join" : "leave", JobBodies.seq(seq))));
+        return jobs;
+    }
+
+    private static List<Integer> seqs(List<BroadcastCapture.Received> received) {
+        List<Integer> seqs = new ArrayList<>();
+        for (BroadcastCapture.Received one : received)
+            seqs.add(JsonParser.parseString(one.body()).getAsJsonObject().getAsJsonObject("data")
+                    .getAsJsonObject("data").get("seq").getAsInt());
+        return seqs;
+    }
+
+    private static List<Integer> range(int count) {
+        List<Integer> range = new ArrayList<>();
+        for (int i = 0; i < count; i++) range.add(i);
+        return range;
     }
 
     @Test

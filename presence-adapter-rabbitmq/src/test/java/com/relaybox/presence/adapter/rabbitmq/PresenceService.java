@@ -2,6 +2,7 @@ package com.relaybox.presence.adapter.rabbitmq;
 
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.memory.InMemoryHistory;
+import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.TimeSource;
 import com.relaybox.presence.core.service.PresenceJobs;
@@ -11,7 +12,7 @@ final class PresenceService implements AutoCloseable {
     final RabbitBroadcaster broadcaster;
     final RabbitJobConsumer consumer;
 
-    PresenceService(RabbitSettings settings, PresenceStore store, InMemoryHistory history, int maxDataBytes,
+    PresenceService(RabbitSettings settings, PresenceStore store, HistoryRecorder history, int maxDataBytes,
                     JobConsumerObserver observer) {
         broadcaster = new RabbitBroadcaster(settings);
         try {

@@ -1,6 +1,7 @@
 package com.relaybox.presence.app.metrics;
 
 import com.relaybox.presence.core.domain.PresenceEvent;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Counts broadcasts confirmed and failed, and times how long a list takes to be confirmed. */
@@ -31,14 +33,21 @@ public final class MeteredBroadcaster implements PresenceBroadcaster {
 
     @Override
     public void broadcast(List<PresenceEvent> events) {
+        Confirmations.await(broadcastAsync(events));
+    }
+
+    @Override
+    public CompletableFuture<Void> broadcastAsync(List<PresenceEvent> events) {
         long start = System.nanoTime();
-        try {
-            delegate.broadcast(events);
-        } catch (RuntimeException e) {
-            failed.increment(events.size());
-            throw e;
-        }
-        confirmTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        confirmed.increment(events.size());
+        CompletableFuture<Void> sent = delegate.broadcastAsync(events);
+        sent.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                failed.increment(events.size());
+                return;
+            }
+            confirmTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            confirmed.increment(events.size());
+        });
+        return sent;
     }
 }

@@ -1,12 +1,14 @@
 package com.relaybox.presence.app.metrics;
 
 import com.relaybox.presence.core.domain.HistoryRecord;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /** Counts history records handed over durably, and those that failed (and will be retried). */
 public final class MeteredHistoryRecorder implements HistoryRecorder {
@@ -24,12 +26,13 @@ public final class MeteredHistoryRecorder implements HistoryRecorder {
 
     @Override
     public void record(List<HistoryRecord> records) {
-        try {
-            delegate.record(records);
-        } catch (RuntimeException e) {
-            failed.increment(records.size());
-            throw e;
-        }
-        recorded.increment(records.size());
+        Confirmations.await(recordAsync(records));
+    }
+
+    @Override
+    public CompletableFuture<Void> recordAsync(List<HistoryRecord> records) {
+        CompletableFuture<Void> kept = delegate.recordAsync(records);
+        kept.whenComplete((ok, failure) -> (failure == null ? recorded : failed).increment(records.size()));
+        return kept;
     }
 }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,35 +80,46 @@ public final class MeteredProcessJobs implements ProcessJobs {
         return types;
     }
 
+    /**
+     * Counts the batch once it is confirmed, so a batch that fails and is retried counts once. What
+     * runs on confirmation runs on the broker client's thread: the jobs' creation times are read
+     * here, before.
+     */
     @Override
-    public Outcome process(RawJob job) {
-        return processBatch(List.of(job)).get(0);
-    }
-
-    @Override
-    public List<Outcome> processBatch(List<RawJob> jobs) {
+    public AppliedBatch applyBatch(List<RawJob> jobs) {
         long start = System.nanoTime();
-        List<Outcome> outcomes;
+        AppliedBatch applied;
         try {
-            outcomes = delegate.processBatch(jobs);
+            applied = delegate.applyBatch(jobs);
         } catch (RuntimeException e) {
             failedBatches.increment();
             throw e;
         }
-        processing.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        batchSize.record(jobs.size());
-        Instant now = clock.now();
+        List<Outcome> outcomes = applied.outcomes();
+        List<Counter> counted = new ArrayList<>(outcomes.size());
+        List<Instant> created = new ArrayList<>();
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome outcome = outcomes.get(i);
             String type = JobType.fromWire(jobs.get(i).type()).map(JobType::wireName).orElse(INVALID_TYPE);
-            counters.get(type + "/" + name(outcome)).increment();
-            if (outcome instanceof Outcome.Applied applied && !applied.events().isEmpty())
-                createdAt(applied.events().get(0).latencyLog()).ifPresent(created -> {
-                    Duration latency = Duration.between(created, now);
-                    if (!latency.isNegative()) endToEnd.record(latency);
-                });
+            counted.add(counters.get(type + "/" + name(outcome)));
+            if (outcome instanceof Outcome.Applied appliedJob && !appliedJob.events().isEmpty())
+                createdAt(appliedJob.events().get(0).latencyLog()).ifPresent(created::add);
         }
-        return outcomes;
+        applied.confirmed().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                failedBatches.increment();
+                return;
+            }
+            processing.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            batchSize.record(jobs.size());
+            for (Counter counter : counted) counter.increment();
+            Instant now = clock.now();
+            for (Instant createdAt : created) {
+                Duration latency = Duration.between(createdAt, now);
+                if (!latency.isNegative()) endToEnd.record(latency);
+            }
+        });
+        return applied;
     }
 
     private static String name(Outcome outcome) {

@@ -33,7 +33,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -111,19 +110,9 @@ public final class AppModule extends AbstractModule {
     @Singleton
     ProcessJobs processJobs(JobParser parser, @Adapter PresenceStore store, PresenceBroadcaster broadcaster,
                             HistoryRecorder history, TimeSource clock, MeterRegistry registry) {
-        return new MeteredProcessJobs(new PresenceJobs(parser, store, broadcaster, history, clock, HISTORY_RECORDING),
+        return new MeteredProcessJobs(new PresenceJobs(parser, store, broadcaster, history, clock),
                 registry, clock);
     }
-
-    /**
-     * Records each batch's history while its events are broadcast (one thread per shard worker
-     * waiting at a time; daemon threads, so they never hold the process up at exit).
-     */
-    private static final Executor HISTORY_RECORDING = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "history-recorder");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     @Provides
     @Singleton

@@ -17,6 +17,7 @@ import com.relaybox.presence.core.port.in.JoinRoom;
 import com.relaybox.presence.core.port.in.LeaveRoom;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.in.UpdatePresence;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import com.relaybox.presence.core.port.out.PresenceStore;
@@ -29,53 +30,34 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 
 /**
- * Applies presence jobs: the store changes the presence sets, then the events are broadcast,
- * then recorded in history. A job is done only when all three are; whoever acknowledges jobs
- * does so after this returns. A failure in any step throws, and the retry (as a redelivery)
- * finds the store's memory of the job, so state changes once and the broadcast and history
- * record are repeated with the same event.
+ * Applies presence jobs: the store changes the presence sets, then the events are broadcast and
+ * recorded in history, both at once. A job is done only when all three are; whoever acknowledges
+ * jobs does so once the batch is confirmed. A failure in any step fails the batch, and the retry (as
+ * a redelivery) finds the store's memory of the job, so state changes once and the broadcast and
+ * history record are repeated with the same event.
  */
 public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, UpdatePresence, DisconnectConnection {
+    private static final CompletableFuture<Void> NOTHING_TO_CONFIRM = CompletableFuture.completedFuture(null);
 
     private final JobParser parser;
     private final PresenceStore store;
     private final PresenceBroadcaster broadcaster;
     private final HistoryRecorder history;
     private final TimeSource clock;
-    private final Executor historyExecutor;
 
-    /** Records history after the broadcast, on the calling thread. */
     public PresenceJobs(JobParser parser, PresenceStore store, PresenceBroadcaster broadcaster,
                         HistoryRecorder history, TimeSource clock) {
-        this(parser, store, broadcaster, history, clock, Runnable::run);
-    }
-
-    /**
-     * Records a batch's history on {@code historyExecutor} while its events are broadcast, so a
-     * batch waits for the slower of the two confirmations rather than for both in turn. Both
-     * steps are idempotent, so when either fails the whole batch is retried as a redelivery.
-     */
-    public PresenceJobs(JobParser parser, PresenceStore store, PresenceBroadcaster broadcaster,
-                        HistoryRecorder history, TimeSource clock, Executor historyExecutor) {
         this.parser = Objects.requireNonNull(parser, "parser");
         this.store = Objects.requireNonNull(store, "store");
         this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
         this.history = Objects.requireNonNull(history, "history");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.historyExecutor = Objects.requireNonNull(historyExecutor, "historyExecutor");
     }
 
     @Override
-    public Outcome process(RawJob job) {
-        return processBatch(List.of(job)).get(0);
-    }
-
-    @Override
-    public List<Outcome> processBatch(List<RawJob> jobs) {
+    public AppliedBatch applyBatch(List<RawJob> jobs) {
         Outcome[] outcomes = new Outcome[jobs.size()];
         List<Attempt> attempts = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
@@ -86,8 +68,8 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
                 outcomes[i] = new Outcome.Rejected(e.getMessage());
             }
         }
-        apply(attempts, outcomes);
-        return Arrays.asList(outcomes);
+        CompletableFuture<Void> confirmed = apply(attempts, outcomes);
+        return new AppliedBatch(Arrays.asList(outcomes), confirmed);
     }
 
     @Override
@@ -114,12 +96,13 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
         if (job.type() != expected)
             throw new IllegalArgumentException("expected a " + expected.wireName() + " job, got " + job.type().wireName());
         Outcome[] outcome = new Outcome[1];
-        apply(List.of(new Attempt(0, job, false)), outcome);
+        Confirmations.await(apply(List.of(new Attempt(0, job, false)), outcome));
         return outcome[0];
     }
 
-    private void apply(List<Attempt> attempts, Outcome[] outcomes) {
-        if (attempts.isEmpty()) return;
+    /** Fills in the outcomes; the future confirms the broadcasts and history records sent. */
+    private CompletableFuture<Void> apply(List<Attempt> attempts, Outcome[] outcomes) {
+        if (attempts.isEmpty()) return NOTHING_TO_CONFIRM;
         String now = Timestamps.format(clock.now());
         List<StoreCommand> commands = new ArrayList<>(attempts.size());
         for (Attempt attempt : attempts) commands.add(command(attempt.job, attempt.job.timestamp().orElse(now)));
@@ -141,35 +124,11 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
                 events.addAll(jobEvents);
             }
         }
-        if (records.isEmpty()) return;
-        CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> history.record(records), historyExecutor);
-        try {
-            broadcaster.broadcast(events);
-        } finally {
-            awaitHistory(recorded);
-        }
-    }
-
-    /** Waits for the history step, and rethrows its failure as it was thrown. */
-    private static void awaitHistory(CompletableFuture<Void> recorded) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    recorded.get();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the batch is not done until history answers
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException runtime) throw runtime;
-                    if (cause instanceof Error error) throw error;
-                    throw new IllegalStateException(cause);
-                }
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
+        if (records.isEmpty()) return NOTHING_TO_CONFIRM;
+        // Broadcast first: subscribers are waiting for it; history is only read later.
+        CompletableFuture<Void> broadcast = broadcaster.broadcastAsync(events);
+        CompletableFuture<Void> recorded = history.recordAsync(records);
+        return CompletableFuture.allOf(broadcast, recorded);
     }
 
     private static Outcome outcome(Attempt attempt, StoreResult result) {

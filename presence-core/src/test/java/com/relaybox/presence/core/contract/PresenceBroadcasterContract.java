@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,6 +70,26 @@ public abstract class PresenceBroadcasterContract {
             requestIds.add(body.get("requestId").getAsString());
         }
         assertThat(requestIds).hasSize(200);
+    }
+
+    @Test
+    void listsSentFromOneThreadWithoutWaitingArriveInTheOrderOfTheCalls() {
+        NspRoomId room = new NspRoomId(app, "pipelined");
+        List<CompletableFuture<Void>> confirmations = new ArrayList<>();
+        for (int list = 0; list < 10; list++) {
+            List<PresenceEvent> events = new ArrayList<>();
+            for (int i = 0; i < 20; i++)
+                events.add(Fixtures.event(room, "c1", i % 2 == 0 ? EventType.JOIN : EventType.LEAVE,
+                        "{\"seq\":" + (list * 20 + i) + "}", "2024-10-03T14:49:14.329Z"));
+            confirmations.add(broadcaster().broadcastAsync(events));
+        }
+        CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).join();
+
+        List<String> delivered = awaitDelivered(200);
+        assertThat(delivered).hasSize(200);
+        for (int i = 0; i < 200; i++)
+            assertThat(JsonParser.parseString(delivered.get(i)).getAsJsonObject().getAsJsonObject("data")
+                    .getAsJsonObject("data").get("seq").getAsInt()).isEqualTo(i);
     }
 
     @Test

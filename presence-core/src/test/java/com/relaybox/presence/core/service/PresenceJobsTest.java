@@ -16,6 +16,7 @@ import com.relaybox.presence.core.json.Jobs;
 import com.relaybox.presence.core.memory.InMemoryBroadcaster;
 import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
@@ -23,12 +24,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.relaybox.presence.core.json.Jobs.APP;
@@ -278,45 +277,76 @@ class PresenceJobsTest {
     }
 
     @Test
-    void withAnExecutorHistoryIsRecordedWhileTheEventsAreBroadcast() throws Exception {
-        CountDownLatch historyStarted = new CountDownLatch(1);
-        HistoryRecorder signalling = records -> {
-            historyStarted.countDown();
-            history.record(records);
-        };
-        PresenceBroadcaster waitingForHistory = events -> {
-            try {
-                if (!historyStarted.await(10, TimeUnit.SECONDS)) throw new DependencyUnavailableException("history never started");
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+    void aBatchIsAppliedAndSentWithoutWaitingForItsConfirmations() {
+        List<CompletableFuture<Void>> broadcastConfirms = new ArrayList<>();
+        List<CompletableFuture<Void>> historyConfirms = new ArrayList<>();
+        PresenceBroadcaster unconfirmed = new PresenceBroadcaster() {
+            @Override
+            public void broadcast(List<PresenceEvent> events) {
+                throw new AssertionError("the batch must not wait for its broadcasts");
             }
-            broadcaster.broadcast(events);
-        };
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        try {
-            jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), store, waitingForHistory, signalling,
-                    () -> now, executor);
 
-            assertThat(jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)))).isInstanceOf(Outcome.Applied.class);
-        } finally {
-            executor.shutdownNow();
-        }
-        assertThat(broadcaster.sent()).hasSize(1);
-        assertThat(history.all()).hasSize(1);
+            @Override
+            public CompletableFuture<Void> broadcastAsync(List<PresenceEvent> events) {
+                broadcaster.broadcast(events);
+                CompletableFuture<Void> confirm = new CompletableFuture<>();
+                broadcastConfirms.add(confirm);
+                return confirm;
+            }
+        };
+        HistoryRecorder unrecorded = new HistoryRecorder() {
+            @Override
+            public void record(List<HistoryRecord> records) {
+                throw new AssertionError("the batch must not wait for its history");
+            }
+
+            @Override
+            public CompletableFuture<Void> recordAsync(List<HistoryRecord> records) {
+                history.record(records);
+                CompletableFuture<Void> confirm = new CompletableFuture<>();
+                historyConfirms.add(confirm);
+                return confirm;
+            }
+        };
+        jobs = jobs(unconfirmed, unrecorded);
+
+        ProcessJobs.AppliedBatch first = jobs.applyBatch(List.of(Jobs.raw("join", "job-1", Jobs.body("join", CHAT))));
+        ProcessJobs.AppliedBatch second = jobs.applyBatch(List.of(Jobs.raw("leave", "job-2", Jobs.body("leave", CHAT))));
+
+        assertThat(first.outcomes()).singleElement().isInstanceOf(Outcome.Applied.class);
+        assertThat(second.outcomes()).singleElement().isInstanceOf(Outcome.Applied.class);
+        assertThat(broadcaster.events()).extracting(PresenceEvent::eventName)
+                .containsExactly(CHAT + ":$:presence:join", CHAT + ":$:presence:leave");
+        assertThat(first.confirmed()).isNotDone();
+
+        broadcastConfirms.get(0).complete(null);
+        assertThat(first.confirmed()).as("history of the first batch not yet confirmed").isNotDone();
+        historyConfirms.get(0).complete(null);
+        assertThat(first.confirmed()).isCompleted();
+        assertThat(second.confirmed()).isNotDone();
+
+        historyConfirms.get(1).completeExceptionally(new DependencyUnavailableException("history down"));
+        broadcastConfirms.get(1).complete(null);
+        assertThat(second.confirmed()).isCompletedExceptionally();
     }
 
     @Test
-    void aHistoryFailureOnTheExecutorFailsTheBatch() {
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        try {
-            jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), store, broadcaster,
-                    records -> { throw new DependencyUnavailableException("history down"); }, () -> now, executor);
+    void aFailedHistoryConfirmationFailsTheBatch() {
+        jobs = jobs(broadcaster, new HistoryRecorder() {
+            @Override
+            public void record(List<HistoryRecord> records) {
+                throw new AssertionError("recordAsync is the one to call");
+            }
 
-            assertThatThrownBy(() -> jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT))))
-                    .isInstanceOf(DependencyUnavailableException.class).hasMessage("history down");
-        } finally {
-            executor.shutdownNow();
-        }
+            @Override
+            public CompletableFuture<Void> recordAsync(List<HistoryRecord> records) {
+                return CompletableFuture.failedFuture(new DependencyUnavailableException("history down"));
+            }
+        });
+
+        assertThatThrownBy(() -> jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT))))
+                .isInstanceOf(DependencyUnavailableException.class).hasMessage("history down");
+        assertThat(broadcaster.sent()).as("the broadcast went out; the retry sends it again").hasSize(1);
     }
 
     // ---- batches
