@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,7 +56,7 @@ class RabbitHistoryOutboxIT {
     }
 
     @Test
-    void eachCallIsOnePersistentMessageHoldingEveryRecord() throws Exception {
+    void aLoneCallIsOnePersistentMessageHoldingEveryRecord() throws Exception {
         List<HistoryRecord> records = Records.batch("a", 3);
         try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(settings)) {
             outbox.record(records);
@@ -83,7 +85,7 @@ class RabbitHistoryOutboxIT {
     }
 
     @Test
-    void concurrentCallersEachGetTheirMessageConfirmed() throws Exception {
+    void concurrentCallersEachGetTheirRecordsConfirmedGatheredIntoFewerMessages() throws Exception {
         int threads = 6, calls = 40;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(settings)) {
@@ -98,7 +100,31 @@ class RabbitHistoryOutboxIT {
         } finally {
             pool.shutdown();
         }
-        assertThat(channel.queueDeclarePassive(settings.queue()).getMessageCount()).isEqualTo(threads * calls);
+        List<String> jobIds = drainJobIds();
+        assertThat(jobIds).hasSize(threads * calls * 2).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void callsWithinALingerShareOneMessageAndEachIsConfirmedWithIt() throws Exception {
+        List<CompletableFuture<Void>> confirmations = new ArrayList<>();
+        try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(settings)) {
+            outbox.record(Records.batch("first", 1));           // goes at once; the next ones wait for the linger
+            for (int i = 0; i < 300; i++) confirmations.add(outbox.recordAsync(Records.batch("call" + i, 2)));
+            for (CompletableFuture<Void> confirmation : confirmations) confirmation.get(10, TimeUnit.SECONDS);
+        }
+        int messages = channel.queueDeclarePassive(settings.queue()).getMessageCount();
+        List<String> jobIds = drainJobIds();
+        assertThat(jobIds).hasSize(1 + 600).doesNotHaveDuplicates();
+        assertThat(messages).as("1 + 600 records at most %d per message", RabbitHistoryOutbox.MAX_RECORDS)
+                .isBetween(2, 4);
+    }
+
+    /** The job ids of every record in the queue, taking the messages off it. */
+    private List<String> drainJobIds() throws Exception {
+        List<String> jobIds = new ArrayList<>();
+        for (GetResponse message; (message = channel.basicGet(settings.queue(), true)) != null; )
+            for (HistoryRecord record : HistoryJson.decode(message.getBody())) jobIds.add(record.jobId().value() + "/" + record.eventIndex());
+        return jobIds;
     }
 
     @Test
