@@ -175,6 +175,7 @@ public final class Bench {
             }
             sink.publish(batch);
         }
+        sink.awaitConfirms();
         long publishedAt = System.nanoTime();
 
         // Drain: wait for every broadcast due, giving up only after drainTimeout without progress.

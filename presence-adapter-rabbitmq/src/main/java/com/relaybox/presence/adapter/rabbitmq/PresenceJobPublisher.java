@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Enqueues presence jobs the way the service expects them (CONTRACT §2), for RelayBox services
@@ -116,6 +117,23 @@ public final class PresenceJobPublisher implements AutoCloseable {
      * @throws com.relaybox.presence.core.port.out.DependencyUnavailableException when the broker did not take them all
      */
     public void publishAll(List<Job> jobs) {
+        publisher.publish(messages(jobs));
+    }
+
+    /**
+     * Publishes the jobs in order and returns without waiting: the future completes once the broker
+     * confirmed all of them, or fails with
+     * {@link com.relaybox.presence.core.port.out.DependencyUnavailableException}. What one thread
+     * publishes this way reaches the queues in the order of its calls, so a caller can keep many
+     * jobs in flight (as the realtime service's connections do) without reordering them.
+     *
+     * @throws IllegalArgumentException at once, publishing nothing, when a job cannot be routed
+     */
+    public CompletableFuture<Void> publishAllAsync(List<Job> jobs) {
+        return publisher.publishInOrder(messages(jobs));
+    }
+
+    private List<ConfirmedPublisher.Message> messages(List<Job> jobs) {
         long now = System.currentTimeMillis();
         List<ConfirmedPublisher.Message> messages = new ArrayList<>(jobs.size());
         for (Job job : jobs) {
@@ -130,7 +148,7 @@ public final class PresenceJobPublisher implements AutoCloseable {
             messages.add(new ConfirmedPublisher.Message(Topology.JOB_EXCHANGE, Integer.toString(shardOf(job, queueCount)), true,
                     properties, job.body()));
         }
-        publisher.publish(messages);
+        return messages;
     }
 
     /** The shard a job goes to: {@code shard(roomId)} of its nspRoomId, or {@code shard(session.connectionId)}. */

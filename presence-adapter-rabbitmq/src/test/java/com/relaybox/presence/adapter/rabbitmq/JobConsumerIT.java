@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -188,6 +189,19 @@ class JobConsumerIT {
         }
         assertThat(observer.outcomes().stream().filter(o -> o instanceof Outcome.Rejected).count()).isEqualTo(bad.size());
         assertThat(store.isMember(new NspRoomId(app, "chat"), new ConnectionId(app + ":c1"))).isTrue();
+    }
+
+    @Test
+    void jobsPublishedWithoutWaitingForConfirmsAreAppliedInPublishOrder() {
+        setUp(broker.settings());
+        opened(new PresenceService(settings, store, history));
+        List<PresenceJobPublisher.Job> jobs = alternatingJobs("async", 500);
+
+        List<CompletableFuture<Void>> confirmations = new ArrayList<>();
+        for (int from = 0; from < jobs.size(); from += 10) confirmations.add(publisher.publishAllAsync(jobs.subList(from, from + 10)));
+        CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).join();
+
+        assertThat(seqs(capture.await(500, WAIT))).isEqualTo(range(500));
     }
 
     @Test
