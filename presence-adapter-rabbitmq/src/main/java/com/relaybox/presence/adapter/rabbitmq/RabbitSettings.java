@@ -16,7 +16,8 @@ import java.util.Objects;
  *                        at least the batch size
  * @param batchSize       most jobs applied in one go per shard ({@code PRESENCE_BATCH_SIZE}, default 200)
  * @param batchMaxWait    how long a worker waits for more jobs to fill a batch once it has one
- *                        ({@code PRESENCE_BATCH_MAX_WAIT_MS}, default 2 ms; 0 takes what is there)
+ *                        ({@code PRESENCE_BATCH_MAX_WAIT_MS}, default 0: take what is there, as the
+ *                        jobs that arrive while a batch is applied make the next batch)
  * @param connectionName  shown in the management UI, suffixed with the role of each connection
  *                        (default {@code presence})
  * @param confirmTimeout  how long a publish waits for the broker's confirms before failing (default 10 s)
@@ -31,7 +32,7 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
     public static final int DEFAULT_QUEUE_COUNT = 5;
     public static final int DEFAULT_PREFETCH = 400;
     public static final int DEFAULT_BATCH_SIZE = 200;
-    public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(2);
+    public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ZERO;
     public static final String DEFAULT_CONNECTION_NAME = "presence";
     public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RETRY_BACKOFF_MIN = Duration.ofMillis(100);

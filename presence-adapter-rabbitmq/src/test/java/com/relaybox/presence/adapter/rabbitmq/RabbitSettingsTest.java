@@ -15,7 +15,7 @@ class RabbitSettingsTest {
         assertThat(defaults.queueCount()).isEqualTo(5);
         assertThat(defaults.queueType()).isEqualTo(QueueType.QUORUM);
         assertThat(defaults.batchSize()).isLessThanOrEqualTo(defaults.prefetch());
-        assertThat(defaults.batchMaxWait()).isEqualTo(Duration.ofMillis(2));
+        assertThat(defaults.batchMaxWait()).isEqualTo(Duration.ZERO);
         assertThat(defaults.connectionName()).isEqualTo("presence");
     }
 

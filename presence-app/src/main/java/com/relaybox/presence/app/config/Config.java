@@ -140,7 +140,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                     + abbreviate(value) + "'");
         }).orElse(QueueType.QUORUM);
         int batchSize = read.intIn(PRESENCE_BATCH_SIZE, 200, 1, 10_000);
-        int batchWaitMs = read.intIn(PRESENCE_BATCH_MAX_WAIT_MS, 2, 0, 1_000);
+        int batchWaitMs = read.intIn(PRESENCE_BATCH_MAX_WAIT_MS, 0, 0, 1_000);
         int prefetch = read.intIn(RABBIT_MQ_PREFETCH, Math.max(400, batchSize), 1, 65_535);
         if (prefetch < batchSize)
             throw new ConfigException(RABBIT_MQ_PREFETCH.name(), "must be at least PRESENCE_BATCH_SIZE ("

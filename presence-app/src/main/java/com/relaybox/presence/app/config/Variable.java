@@ -28,7 +28,7 @@ public enum Variable {
     RABBIT_MQ_QUEUE_COUNT("5", "number of job queues presence-0..N-1; must match every RelayBox service"),
     RABBIT_MQ_QUEUE_TYPE("quorum", "quorum | classic: the type the job queues are declared with"),
     PRESENCE_BATCH_SIZE("200", "at most this many jobs of one shard applied in one go (one store round trip)"),
-    PRESENCE_BATCH_MAX_WAIT_MS("2", "how long a consumer waits for more jobs to fill a batch (0..1000)"),
+    PRESENCE_BATCH_MAX_WAIT_MS("0", "how long a consumer waits for more jobs to fill a batch (0..1000; 0 takes what has arrived)"),
     RABBIT_MQ_PREFETCH("400", "unacknowledged jobs per shard queue; at least PRESENCE_BATCH_SIZE"),
 
     PRESENCE_MAX_DATA_BYTES("65536", "largest message.data accepted; larger jobs are rejected"),

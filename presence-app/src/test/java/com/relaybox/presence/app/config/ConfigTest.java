@@ -53,7 +53,7 @@ class ConfigTest {
         assertThat(config.services()).isEmpty();
         assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 4004, Optional.empty()));
         assertThat(config.log()).isEqualTo(new LogConfig("info", false));
-        assertThat(config.jobs()).isEqualTo(new JobConfig(5, QueueType.QUORUM, 200, Duration.ofMillis(2), 400,
+        assertThat(config.jobs()).isEqualTo(new JobConfig(5, QueueType.QUORUM, 200, Duration.ZERO, 400,
                 65_536, Duration.ofSeconds(600), Duration.ofHours(24)));
     }
 
