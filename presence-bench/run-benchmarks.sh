@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The runs of BENCHMARKS.md, in one command: builds the jars, starts the service in services mode
-# against the local Redis, RabbitMQ (vhost presence-bench) and PostgreSQL (schema presence_bench),
-# then runs RUNS times each: the broker-alone PerfTest baseline, the generator as fast as possible,
-# and the generator paced at 1,000 jobs/s; with the CPU time each process spent per job.
+# The runs of BENCHMARKS.md, in one command: builds the jars, measures the broker alone (PerfTest,
+# RUNS times, then paced), starts the service in services mode against the local Redis, RabbitMQ
+# (vhost presence-bench) and PostgreSQL (schema presence_bench), warms it up with one unreported
+# run (so the JIT has compiled the hot paths), then runs the generator RUNS times paced at 1,000
+# jobs/s and RUNS times as fast as possible; with the CPU time each process spent per job.
 # Usage: presence-bench/run-benchmarks.sh [RUNS] [JOBS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +49,7 @@ bench() { # label, extra args
   for run in $(seq 1 "$runs"); do
     local before after
     before=$(snapshot)
-    java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs "$jobs" --warmup 10000 \
+    java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs "$jobs" \
       --json "$out/$label-$run.json" "$@" >"$out/$label-$run.txt" 2>&1 || true
     after=$(snapshot)
     echo "$label run $run:"; sed -n '2,5p' "$out/$label-$run.txt"
@@ -71,7 +72,10 @@ for _ in $(seq 1 60); do
 done
 curl -sf localhost:4115/health/ready >/dev/null || { echo "the service did not become ready; see $out/service.log"; exit 1; }
 
+echo "== presence, warm-up run (not reported)"
+java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs 50000 --warmup 0 >"$out/jit-warm-up.txt" 2>&1 || true
+sed -n '2,5p' "$out/jit-warm-up.txt"
+echo "== presence, paced at 1,000 jobs/s (15 s of warm-up each)"
+bench paced --rate 1000 --warmup 15000
 echo "== presence, as fast as possible"
-bench max
-echo "== presence, paced at 1,000 jobs/s"
-bench paced --rate 1000
+bench max --warmup 10000
