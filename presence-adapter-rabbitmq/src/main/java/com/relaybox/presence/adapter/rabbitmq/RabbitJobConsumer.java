@@ -19,9 +19,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Consumes the presence jobs of CONTRACT §2: declares the topology, then consumes every shard queue
  * {@code presence-0 … presence-<N-1>} with manual acknowledgement, one worker thread per queue, and
- * applies the jobs in batches through {@link ProcessJobs#processBatch}, keeping each queue's order.
- * A batch is acknowledged (one multiple ack) only once it is applied: state changed, broadcasts
- * confirmed, history recorded.
+ * applies the jobs in batches through {@link ProcessJobs#applyBatch}, keeping each queue's order.
+ * A worker goes on with the next batch while earlier ones await their confirms; batches are
+ * acknowledged in order (one multiple ack for those confirmed) only once applied: state changed,
+ * broadcasts confirmed, history recorded.
  *
  * <ul>
  *   <li>A rejected job (CONTRACT §6) is published unchanged, with a header {@code x-presence-error}
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeoutException;
  *       acknowledged with its batch.</li>
  *   <li>A dependency failure ({@code DependencyUnavailableException}) acknowledges and dead-letters
  *       nothing: the same batch is retried, as redeliveries, with a doubling backoff capped at
- *       {@code retryBackoffMax}, until it applies. So is any unexpected exception: a job is never
+ *       {@code retryBackoffMax}, until it applies. A failed confirm retries that batch and every
+ *       later one not yet acknowledged, in order. So is any unexpected exception: a job is never
  *       dropped for an error this service cannot tell apart from a transient one.</li>
  *   <li>A {@code CorruptStateException} (the store holds something this service did not write)
  *       would fail forever: the batch is applied again one job at a time, and the job that still

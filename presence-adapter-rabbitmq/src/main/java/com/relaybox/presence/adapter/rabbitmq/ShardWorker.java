@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the next batch, and acknowledges batches in order, each with one
  * {@code basic.ack(lastTag, multiple)}, as their confirmations come. So a shard's throughput and
  * latency do not hinge on one confirm round trip (a quorum-queue commit, for history) per batch.
+ * At most {@link #MAX_BATCHES_IN_FLIGHT} batches await confirmation; past that the worker waits
+ * for the oldest, so under load the jobs arriving meanwhile make bigger batches.
  *
  * <p>A dependency failure of the store retries the same batch, as redeliveries, with a capped
  * doubling backoff. A failed confirmation retries that batch and every batch after it that is still
@@ -57,6 +59,7 @@ final class ShardWorker {
     /** Put in the buffer when a batch in flight is confirmed (or failed), so the worker settles it. */
     private static final Delivery SETTLE = new Delivery(-1, -1, "", new AMQP.BasicProperties(), new byte[0], false);
     private static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
+    static final int MAX_BATCHES_IN_FLIGHT = 4;
 
     private final int shard;
     private final String queue;
@@ -169,6 +172,7 @@ final class ShardWorker {
             for (List<Delivery> batch; (batch = nextBatch()) != null; ) {
                 if (!batch.isEmpty()) start(batch);
                 settle();
+                awaitRoomInFlight();
             }
             finishInFlight();
         } catch (InterruptedException e) {
@@ -252,6 +256,22 @@ final class ShardWorker {
             done.add(confirmed);
         }
         acknowledge(confirmed, done);
+    }
+
+    /**
+     * Once {@link #MAX_BATCHES_IN_FLIGHT} batches await their confirms, waits for the oldest. When
+     * the broker confirms more slowly than jobs arrive, the jobs arriving meanwhile then make one
+     * big batch (one round trip to Redis, one confirm) rather than many small ones.
+     */
+    private void awaitRoomInFlight() throws InterruptedException {
+        while (inFlight.size() >= MAX_BATCHES_IN_FLIGHT && !isClosing()) {
+            try {
+                inFlight.peekFirst().confirmed().get(100, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // settle() retries a failed one; a slow one is waited for again, closing permitting
+            }
+            settle();
+        }
     }
 
     /** Closing: waits (bounded) for the batches in flight, so the confirmed ones are acknowledged, not redelivered. */

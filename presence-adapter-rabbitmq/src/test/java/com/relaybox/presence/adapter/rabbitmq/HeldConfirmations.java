@@ -17,6 +17,7 @@ final class HeldConfirmations implements HistoryRecorder {
     final InMemoryHistory kept = new InMemoryHistory();
     private final List<CompletableFuture<Void>> held = new ArrayList<>();
     private boolean passThrough;
+    private int maxHeld;
 
     @Override
     public void record(List<HistoryRecord> records) {
@@ -29,11 +30,17 @@ final class HeldConfirmations implements HistoryRecorder {
         if (passThrough) return CompletableFuture.completedFuture(null);
         CompletableFuture<Void> confirmation = new CompletableFuture<>();
         held.add(confirmation);
+        maxHeld = Math.max(maxHeld, held.size());
         return confirmation;
     }
 
     synchronized int heldCount() {
         return held.size();
+    }
+
+    /** The most calls ever held at once. */
+    synchronized int maxHeld() {
+        return maxHeld;
     }
 
     /** Confirms every call held so far, and every later call at once. */
