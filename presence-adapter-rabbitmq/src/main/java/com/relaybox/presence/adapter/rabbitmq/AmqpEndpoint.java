@@ -12,7 +12,7 @@ import java.util.Objects;
  * gives it: {@code amqp://user:pass@host:port/vhost} or {@code amqps://...}. The virtual host is
  * URL-decoded ({@code %2F} is {@code /}); no path or a bare {@code /} is the default virtual host
  * {@code /}. Absent credentials are {@code guest}/{@code guest}, absent ports 5672 / 5671 (TLS).
- * The password never appears in {@link #toString()}.
+ * The password never appears in {@link #toString()} or in an error message.
  */
 public record AmqpEndpoint(boolean tls, String host, int port, String username, String password, String virtualHost) {
     private static final String VARIABLE = "RABBIT_MQ_CONNECTION_STRING";
@@ -30,26 +30,33 @@ public record AmqpEndpoint(boolean tls, String host, int port, String username, 
     /**
      * Parses an AMQP URI. Query parameters (e.g. {@code ?heartbeat=30}) are ignored.
      *
-     * @throws IllegalArgumentException naming {@value #VARIABLE} and what is wrong (never the password)
+     * @throws IllegalArgumentException whose message is {@value #VARIABLE}, a space, and what is wrong,
+     *                                  quoting nothing of the value but an out-of-range port number
      */
     public static AmqpEndpoint parse(String connectionString) {
         if (connectionString == null || connectionString.isBlank())
-            throw invalid("is empty", "");
-        String text = connectionString.strip();
+            throw new IllegalArgumentException(VARIABLE + " is empty");
         URI uri;
         try {
-            uri = new URI(text);
+            uri = new URI(connectionString.strip());
         } catch (URISyntaxException e) {
-            throw invalid("is not a URI (" + e.getReason() + ")", text);
+            // The reason, unlike the message, does not quote the input.
+            throw invalid("is not a URI (" + e.getReason() + "); expected amqp://user:password@host:port/vhost");
         }
         String scheme = uri.getScheme();
         boolean tls;
         if ("amqp".equalsIgnoreCase(scheme)) tls = false;
         else if ("amqps".equalsIgnoreCase(scheme)) tls = true;
-        else throw invalid("must start with amqp:// or amqps://", text);
-        if (uri.getRawAuthority() == null || uri.getHost() == null)
-            throw invalid("has no host (expected amqp://user:pass@host:port/vhost)", text);
+        else throw invalid("must start with amqp:// or amqps://");
+        // URI leaves the host null when there is none, but also when it cannot take the host (an '_' in
+        // it) or the port (not a number): the message cannot tell which.
+        if (uri.getHost() == null)
+            throw invalid("has no host, or a host name or port that is not valid; expected "
+                    + "amqp://user:password@host:port/vhost");
+        // URI reads "host:" as no port; taking the default there would hide a port left out by mistake.
+        if (uri.getPort() == -1 && uri.getRawAuthority().endsWith(":")) throw invalid("has an empty port");
         int port = uri.getPort() == -1 ? (tls ? 5671 : 5672) : uri.getPort();
+        if (port < 1 || port > 65_535) throw invalid("has port " + port + ", not between 1 and 65535");
 
         String username = "guest";
         String password = "guest";
@@ -67,7 +74,7 @@ public record AmqpEndpoint(boolean tls, String host, int port, String username, 
         } else {
             String raw = path.substring(1);
             if (raw.contains("/"))
-                throw invalid("has a path with more than one segment; encode a '/' in the virtual host as %2F", text);
+                throw invalid("has a path of more than one segment; a vhost holding '/' is written %2F");
             virtualHost = decode(raw);
         }
         return new AmqpEndpoint(tls, uri.getHost(), port, username, password, virtualHost);
@@ -89,19 +96,11 @@ public record AmqpEndpoint(boolean tls, String host, int port, String username, 
         return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static IllegalArgumentException invalid(String what, String text) {
-        String shown = text.isEmpty() ? "" : ": '" + withoutPassword(text) + "'";
-        return new IllegalArgumentException(VARIABLE + " " + what + shown);
-    }
-
-    /** Hides whatever sits between the first ':' after the scheme and the last '@'. */
-    static String withoutPassword(String text) {
-        int schemeEnd = text.indexOf("://");
-        int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
-        int at = text.lastIndexOf('@');
-        if (at < start) return text;
-        int colon = text.indexOf(':', start);
-        if (colon < 0 || colon > at) return text;
-        return text.substring(0, colon + 1) + "****" + text.substring(at);
+    /**
+     * Quotes nothing of the value: a malformed one cannot be trusted to show where its password is
+     * ({@code amqp://user:secret}, the {@code @host} forgotten, reads as host {@code user}).
+     */
+    private static IllegalArgumentException invalid(String what) {
+        return new IllegalArgumentException(VARIABLE + " " + what + " (value not shown: it may hold a password)");
     }
 }

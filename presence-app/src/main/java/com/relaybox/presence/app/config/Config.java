@@ -3,13 +3,10 @@ package com.relaybox.presence.app.config;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
 
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +51,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
         int redisPort = read.port(REDIS_PORT, 6379);
         boolean redisTls = !read.bool(REDIS_TLS_DISABLED, false);
         Optional<Secret> redisAuth = read.redisAuth();
-        Optional<RabbitConfig> rabbit = read.string(RABBIT_MQ_CONNECTION_STRING).map(Config::amqp);
+        Optional<AmqpEndpoint> rabbit = read.amqp();
         Optional<String> dbHost = read.string(DB_HOST);
         Optional<String> dbName = read.string(DB_NAME);
         Optional<String> dbUser = read.string(DB_USER);
@@ -152,50 +149,6 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                 maxDataBytes, Duration.ofSeconds(tombstone), Duration.ofSeconds(jobMemory));
     }
 
-    /** Parses the connection string without ever quoting it: it holds a password. */
-    static RabbitConfig amqp(String text) {
-        String name = RABBIT_MQ_CONNECTION_STRING.name();
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(name, "is not a URI (" + e.getReason() + "); expected "
-                    + "amqp://user:password@host:port/vhost (value not shown: it may hold a password)");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("amqp") && !scheme.equals("amqps"))
-            throw new ConfigException(name, "must start with amqp:// or amqps:// (value not shown: it may hold a password)");
-        boolean tls = scheme.equals("amqps");
-        String host = uri.getHost();
-        if (host == null || host.isEmpty())
-            throw new ConfigException(name, "has no host, or a host that is not a valid name "
-                    + "(value not shown: it may hold a password)");
-        if (uri.getPort() == -1 && uri.getRawAuthority() != null && uri.getRawAuthority().endsWith(":"))
-            throw new ConfigException(name, "has an empty port (value not shown: it may hold a password)");
-        int port = uri.getPort() == -1 ? (tls ? 5671 : 5672) : uri.getPort();
-        String username = "guest";
-        String password = "guest";
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), name);
-            password = colon < 0 ? "" : decode(userInfo.substring(colon + 1), name);
-        }
-        String path = uri.getRawPath();
-        if (path != null && path.length() > 1 && path.indexOf('/', 1) >= 0)
-            throw new ConfigException(name, "has a path of more than one segment; a vhost holding '/' is written %2F");
-        String vhost = path == null || path.isEmpty() || path.equals("/") ? "/" : decode(path.substring(1), name);
-        return new RabbitConfig(tls, host, port, username, new Secret(password), vhost);
-    }
-
-    private static String decode(String raw, String name) {
-        try {
-            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, "has a malformed %-escape (value not shown: it may hold a password)");
-        }
-    }
-
     static String abbreviate(String text) {
         String flat = text.replaceAll("[\\r\\n\\t]+", " ");
         return flat.length() <= 60 ? flat : flat.substring(0, 60) + "...";
@@ -262,6 +215,19 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                 throw new ConfigException(LOG_LEVEL.name(), "must be one of error, warn, info, debug, got '"
                         + abbreviate(value.get()) + "'");
             return level;
+        }
+
+        /** The adapter's parser, so that the app and the adapter cannot disagree on a connection string. */
+        Optional<AmqpEndpoint> amqp() {
+            return string(RABBIT_MQ_CONNECTION_STRING).map(value -> {
+                try {
+                    return AmqpEndpoint.parse(value);
+                } catch (IllegalArgumentException e) {
+                    // Its message starts with the variable's name, which ConfigException puts in front itself.
+                    String name = RABBIT_MQ_CONNECTION_STRING.name();
+                    throw new ConfigException(name, e.getMessage().replaceFirst("^" + name + " ", ""));
+                }
+            });
         }
 
         /** A plain password, or RelayBox's {@code {"authToken": "..."}}. */

@@ -14,7 +14,6 @@ import com.relaybox.presence.adapter.rabbitmq.history.RabbitHistoryOutbox;
 import com.relaybox.presence.app.HealthCheck;
 import com.relaybox.presence.app.Managed;
 import com.relaybox.presence.app.config.JobConfig;
-import com.relaybox.presence.app.config.RabbitConfig;
 import com.relaybox.presence.app.http.JobIntake;
 import com.relaybox.presence.app.http.PublishingIntake;
 import com.relaybox.presence.core.json.JobParser;
@@ -37,18 +36,16 @@ public final class RabbitModule extends AbstractModule {
      */
     static final Duration CONSUMER_SHUTDOWN = Duration.ofSeconds(6);
 
-    private final RabbitConfig rabbit;
+    private final AmqpEndpoint rabbit;
 
-    public RabbitModule(RabbitConfig rabbit) {
+    public RabbitModule(AmqpEndpoint rabbit) {
         this.rabbit = Objects.requireNonNull(rabbit, "rabbit");
     }
 
     @Provides
     @Singleton
     RabbitSettings settings(JobConfig jobs) {
-        AmqpEndpoint endpoint = new AmqpEndpoint(rabbit.tls(), rabbit.host(), rabbit.port(), rabbit.username(),
-                rabbit.password().reveal(), rabbit.virtualHost());
-        return RabbitSettings.of(endpoint)
+        return RabbitSettings.of(rabbit)
                 .withQueueCount(jobs.queueCount())
                 .withQueueType(QueueType.parse(jobs.queueType().wireName()))
                 .withBatching(jobs.batchSize(), jobs.prefetch(), jobs.batchWait())
