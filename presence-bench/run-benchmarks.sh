@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The runs of BENCHMARKS.md, in one command: builds the jars, measures the broker alone (PerfTest,
-# RUNS times, then paced), starts the service in services mode against the local Redis, RabbitMQ
-# (vhost presence-bench) and PostgreSQL (schema presence_bench), warms it up with one unreported
-# run (so the JIT has compiled the hot paths), then runs the generator RUNS times paced at 1,000
-# jobs/s and RUNS times as fast as possible; with the CPU time each process spent per job.
+# RUNS times, then paced) and the same generator against a bare relay (Relay.java), starts the
+# service in services mode against the local Redis, RabbitMQ (vhost presence-bench) and
+# PostgreSQL (schema presence_bench), warms it up with one unreported run (so the JIT has
+# compiled the hot paths), then runs the generator RUNS times paced at 1,000 jobs/s and RUNS
+# times as fast as possible; with the CPU time each process spent per job.
 # Usage: presence-bench/run-benchmarks.sh [RUNS] [JOBS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,18 @@ bench() { # label, extra args
 
 echo "== broker alone (PerfTest), before the service starts"
 presence-bench/broker-baseline.sh 30 "$runs"
+
+# The same generator against a relay that only does what any presence service must do with the
+# broker (consume, broadcast the job's body with confirms, acknowledge): the floor with this
+# generator. The relay keeps no presence, so the generator's Redis check fails by design.
+echo "== relay in place of the service (the floor with this generator; its Redis check fails by design)"
+java -cp presence-bench/target/presence-bench.jar com.relaybox.presence.bench.Relay "$uri" >"$out/relay.log" 2>&1 &
+service_pid=$!
+sleep 3
+java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs 50000 --warmup 0 >"$out/relay-warm-up.txt" 2>&1 || true
+bench relay-paced --rate 1000 --warmup 15000
+bench relay-max --warmup 10000
+stop_service
 
 REDIS_HOST=127.0.0.1 REDIS_TLS_DISABLED=true RABBIT_MQ_CONNECTION_STRING="$uri" \
 DB_HOST=127.0.0.1 DB_NAME=test DB_USER=postgres DB_TLS_DISABLED=true PRESENCE_DB_SCHEMA=presence_bench \
