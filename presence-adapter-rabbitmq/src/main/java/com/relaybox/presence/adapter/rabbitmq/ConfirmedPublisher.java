@@ -232,16 +232,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
         }
 
         void close() {
-            if (!channel.isOpen()) return;
-            try {
-                channel.close();
-            } catch (IOException | TimeoutException | RuntimeException e) {
-                try {
-                    channel.abort();
-                } catch (IOException | RuntimeException ignored) {
-                    // the connection is gone or in recovery: nothing to give back
-                }
-            }
+            RabbitConnections.closeQuietly(channel);
         }
     }
 

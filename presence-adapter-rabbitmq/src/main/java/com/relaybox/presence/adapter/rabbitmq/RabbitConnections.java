@@ -1,5 +1,6 @@
 package com.relaybox.presence.adapter.rabbitmq;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
@@ -127,8 +128,25 @@ public final class RabbitConnections {
         return text.toString().replaceAll("[\\r\\n]+", " ");
     }
 
+    /**
+     * Closes a channel, or aborts it when closing fails; a channel already gone is left alone (the
+     * broker put back its unacknowledged deliveries when it went).
+     */
+    public static void closeQuietly(Channel channel) {
+        if (channel == null || !channel.isOpen()) return;
+        try {
+            channel.close();
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            try {
+                channel.abort();
+            } catch (IOException | RuntimeException ignored) {
+                // the connection is gone or in recovery: nothing to give back
+            }
+        }
+    }
+
     /** Closes quietly, for shutdown paths. */
-    static void closeQuietly(Connection connection, int timeoutMs) {
+    public static void closeQuietly(Connection connection, int timeoutMs) {
         if (connection == null) return;
         try {
             connection.close(timeoutMs);

@@ -121,17 +121,7 @@ final class ShardWorker {
      * with them the queue passes to the next single active consumer (see RabbitJobConsumer#close).
      */
     void closeChannel() {
-        Channel current = channel;
-        if (current == null || !current.isOpen()) return;
-        try {
-            current.close();
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            try {
-                current.abort();
-            } catch (IOException | RuntimeException ignored) {
-                // already gone: the broker put the deliveries back when it went
-            }
-        }
+        RabbitConnections.closeQuietly(channel);
     }
 
     private final class BufferingConsumer extends DefaultConsumer {

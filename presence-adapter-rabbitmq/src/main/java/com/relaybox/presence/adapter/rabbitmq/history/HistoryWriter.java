@@ -76,7 +76,7 @@ public final class HistoryWriter implements AutoCloseable {
             channel.basicQos(settings.prefetch());
             this.consumerTag = channel.basicConsume(queue.queue(), false, "presence-history-writer", new Inbox(channel));
         } catch (IOException | RuntimeException e) {
-            connection.abort(2_000);
+            RabbitConnections.closeQuietly(connection, 2_000);
             throw new DependencyUnavailableException("cannot consume the history queue " + queue.queue() + ": " + e.getMessage(), e);
         }
         this.worker = new Thread(this::run, "presence-history-writer");
@@ -248,11 +248,7 @@ public final class HistoryWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (worker.isAlive()) worker.interrupt();
-        try {
-            connection.close(5_000);
-        } catch (IOException | RuntimeException e) {
-            connection.abort(1_000);
-        }
+        RabbitConnections.closeQuietly(connection, 5_000);
         log.info("history writer: closed");
     }
 

@@ -1,7 +1,6 @@
 package com.relaybox.presence.adapter.rabbitmq.history;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -69,7 +68,7 @@ public final class RabbitHistoryOutbox implements HistoryRecorder, AutoCloseable
         try {
             declare();
         } catch (RuntimeException e) {
-            closeQuietly();
+            RabbitConnections.closeQuietly(connection, 2_000);
             throw e;
         }
         this.publisher = new ConfirmedPublisher(connection, settings.confirmTimeout(), "history");
@@ -163,14 +162,6 @@ public final class RabbitHistoryOutbox implements HistoryRecorder, AutoCloseable
         }
     }
 
-    private void closeQuietly() {
-        try {
-            connection.abort(2_000);
-        } catch (RuntimeException ignored) {
-            // the connection was not usable anyway
-        }
-    }
-
     /** Sends what is gathered and waits (bounded) for its confirm, then closes; records given after this fail. */
     @Override
     public void close() {
@@ -191,11 +182,7 @@ public final class RabbitHistoryOutbox implements HistoryRecorder, AutoCloseable
             // its callers were told; nothing more to wait for
         }
         publisher.close();
-        try {
-            connection.close(5_000);
-        } catch (IOException | AlreadyClosedException e) {
-            closeQuietly();
-        }
+        RabbitConnections.closeQuietly(connection, 5_000);
         log.info("history outbox: closed");
     }
 }
