@@ -24,6 +24,7 @@ import com.relaybox.presence.core.port.in.CountRoomMembers;
 import com.relaybox.presence.core.port.in.GetConnectionRooms;
 import com.relaybox.presence.core.port.in.GetRoomHistory;
 import com.relaybox.presence.core.port.in.GetRoomMembers;
+import com.relaybox.presence.core.port.in.HistoryQuery;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,9 +62,6 @@ import java.util.concurrent.TimeUnit;
 public final class Api {
     private static final Logger log = LoggerFactory.getLogger(Api.class);
     static final String JSON = "application/json";
-    /** History's {@code from} and {@code to} when not given: everything. */
-    static final Instant EARLIEST = Instant.EPOCH;
-    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     static final int MAX_MEMBERS_LIMIT = 10_000;
     private static final long HEALTH_TIMEOUT_MS = 2_000;
 
@@ -149,7 +146,7 @@ public final class Api {
                 return Response.error(405, request.method() + " is not allowed on " + request.rawPath() + "; use "
                         + String.join(", ", allowed)).withHeader("Allow", String.join(", ", allowed));
             return Response.error(404, "no such route: " + request.method() + " " + request.rawPath());
-        } catch (BadRequest | InvalidJobException e) {
+        } catch (BadRequest | InvalidJobException | IllegalArgumentException e) {
             return Response.error(400, e.getMessage());
         } catch (PayloadTooLarge e) {
             return Response.error(413, e.getMessage());
@@ -217,11 +214,9 @@ public final class Api {
     private Response history(Request request, Map<String, String> params) {
         NspRoomId room = NspRoomId.parse(params.get("room"));
         Map<String, String> query = query(request);
-        Instant from = instantParam(query, "from").orElse(EARLIEST);
-        Instant to = instantParam(query, "to").orElse(LATEST);
-        if (!from.isBefore(to)) throw new BadRequest("from (" + from + ") must be before to (" + to + ")");
-        OptionalInt limit = intParam(query, "limit", 1, GetRoomHistory.MAX_LIMIT);
-        List<HistoryRecord> records = ports.history().history(room, from, to, limit);
+        HistoryQuery range = HistoryQuery.parse(Optional.ofNullable(query.get("from")), Optional.ofNullable(query.get("to")),
+                Optional.ofNullable(query.get("limit")));
+        List<HistoryRecord> records = ports.history().history(room, range);
         return Response.json(200, array(w -> {
             for (HistoryRecord record : records) {
                 w.beginObject();
@@ -341,17 +336,6 @@ public final class Api {
         }
         throw new BadRequest(name + " must be a whole number between " + min + " and " + max + ", got '"
                 + abbreviate(value) + "'");
-    }
-
-    private static Optional<Instant> instantParam(Map<String, String> query, String name) {
-        String value = query.get(name);
-        if (value == null) return Optional.empty();
-        try {
-            return Optional.of(Timestamps.parse(value));
-        } catch (InvalidJobException e) {
-            throw new BadRequest(name + " must be an ISO-8601 instant such as 2024-10-03T14:49:14.329Z, got '"
-                    + abbreviate(value) + "'");
-        }
     }
 
     private static String abbreviate(String text) {
