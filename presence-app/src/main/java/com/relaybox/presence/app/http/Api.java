@@ -18,7 +18,7 @@ import com.relaybox.presence.core.domain.InvalidJobException;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.RawJob;
-import com.relaybox.presence.core.domain.Timestamps;
+import com.relaybox.presence.core.json.HistoryJson;
 import com.relaybox.presence.core.json.PresenceJson;
 import com.relaybox.presence.core.port.in.CountRoomMembers;
 import com.relaybox.presence.core.port.in.GetConnectionRooms;
@@ -217,23 +217,7 @@ public final class Api {
         HistoryQuery range = HistoryQuery.parse(Optional.ofNullable(query.get("from")), Optional.ofNullable(query.get("to")),
                 Optional.ofNullable(query.get("limit")));
         List<HistoryRecord> records = ports.history().history(room, range);
-        return Response.json(200, array(w -> {
-            for (HistoryRecord record : records) {
-                w.beginObject();
-                w.name("jobId").value(record.jobId().value());
-                w.name("eventIndex").value(record.eventIndex());
-                w.name("nspRoomId").value(record.room().toString());
-                w.name("connectionId").value(record.connectionId().value());
-                w.name("clientId");
-                if (record.clientId().isPresent()) w.value(record.clientId().get());
-                else w.nullValue();
-                w.name("event").value(record.event().wireName());
-                w.name("data").jsonValue(record.dataJson());
-                w.name("user").jsonValue(record.userJson());
-                w.name("timestamp").value(Timestamps.format(record.timestamp()));
-                w.endObject();
-            }
-        }));
+        return Response.json(200, HistoryJson.records(records));
     }
 
     /** {@code {"type": "presence:join", "id": "...", "data": {...}}}: checked by core as any job is. */
