@@ -1,12 +1,5 @@
 package com.relaybox.presence.app.http;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import com.relaybox.presence.app.Health;
 import com.relaybox.presence.app.HealthCheck;
@@ -19,6 +12,7 @@ import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.json.HistoryJson;
+import com.relaybox.presence.core.json.JobEnvelope;
 import com.relaybox.presence.core.json.PresenceJson;
 import com.relaybox.presence.core.port.in.CountRoomMembers;
 import com.relaybox.presence.core.port.in.GetConnectionRooms;
@@ -31,12 +25,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -220,18 +210,14 @@ public final class Api {
         return Response.json(200, HistoryJson.records(records));
     }
 
-    /** {@code {"type": "presence:join", "id": "...", "data": {...}}}: checked by core as any job is. */
+    /** {@code {"type": "presence:join", "id": "...", "data": {...}}}: read and checked by core as any job is. */
     private Response submit(Request request, Map<String, String> params) {
-        JsonObject envelope = envelope(readBody(request.body()));
-        String type = stringField(envelope, "type");
-        String id = stringField(envelope, "id");
-        JsonElement data = envelope.get("data");
-        byte[] body = (data == null ? "null" : data.toString()).getBytes(StandardCharsets.UTF_8);
-        Submission submission = ports.intake().submit(new RawJob(type, id, body, false));
+        RawJob job = JobEnvelope.read(readBody(request.body()));
+        Submission submission = ports.intake().submit(job);
         if (submission.status() == Submission.Status.REJECTED)
             return Response.error(400, submission.reason().orElseThrow());
         return Response.json(202, object(w -> {
-            w.name("id").value(id);
+            w.name("id").value(job.id());
             w.name("status").value(submission.status().name().toLowerCase(java.util.Locale.ROOT));
             if (submission.reason().isPresent()) w.name("reason").value(submission.reason().get());
         }));
@@ -245,36 +231,6 @@ public final class Api {
         } catch (IOException e) {
             throw new BadRequest("could not read the request body: " + e.getMessage());
         }
-    }
-
-    private static JsonObject envelope(byte[] bytes) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new BadRequest("body is not valid UTF-8");
-        }
-        JsonElement element;
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
-            reader.setStrictness(Strictness.STRICT);
-            element = JsonParser.parseReader(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
-        } catch (JsonParseException | IOException e) {
-            throw new BadRequest("body is not JSON: expected {\"type\": \"presence:join\", \"id\": \"...\", \"data\": {...}}");
-        }
-        if (!element.isJsonObject())
-            throw new BadRequest("body must be a JSON object {\"type\": ..., \"id\": ..., \"data\": {...}}");
-        return element.getAsJsonObject();
-    }
-
-    /** A string member of the envelope, {@code ""} when absent (core then names what is missing). */
-    private static String stringField(JsonObject envelope, String name) {
-        JsonElement element = envelope.get(name);
-        if (element == null || element.isJsonNull()) return "";
-        if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isString())
-            throw new BadRequest("'" + name + "' must be a string");
-        return element.getAsString();
     }
 
     private boolean authorized(Optional<String> header) {
