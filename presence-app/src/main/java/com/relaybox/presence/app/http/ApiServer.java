@@ -70,9 +70,9 @@ public final class ApiServer implements Managed {
     private void exchange(HttpExchange exchange) throws IOException {
         inFlight.incrementAndGet();
         try (exchange) {
-            Api.Response response = stopping
-                    ? Api.Response.error(503, "the service is shutting down")
-                    : api.handle(new Api.Request(exchange.getRequestMethod(),
+            Response response = stopping
+                    ? Response.error(503, "the service is shutting down")
+                    : api.handle(new Request(exchange.getRequestMethod(),
                     exchange.getRequestURI().getRawPath(),
                     Optional.ofNullable(exchange.getRequestURI().getRawQuery()),
                     Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")),

@@ -12,6 +12,7 @@ import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.domain.Timestamps;
 
 import java.io.IOException;
 import java.io.ByteArrayInputStream;
@@ -25,9 +26,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one encoding of a list of history records as they travel between the presence path and
- * the history writer: UTF-8 JSON {@code {"v":1,"records":[{...}, ...]}}. {@code data} and
- * {@code user} are embedded as JSON values, so they come back equal by value.
+ * The one JSON of history records, with one set of field names wherever records travel: between
+ * the presence path and the history writer, UTF-8 JSON {@code {"v":1,"records":[{...}, ...]}};
+ * to a reader over HTTP, the bare array. {@code data} and {@code user} are embedded as JSON values,
+ * so they come back equal by value.
  */
 public final class HistoryJson {
     static final int VERSION = 1;
@@ -37,33 +39,53 @@ public final class HistoryJson {
 
     public static byte[] encode(List<HistoryRecord> records) {
         StringWriter out = new StringWriter(64 + 320 * records.size());
-        try (JsonWriter json = new JsonWriter(out)) {
-            json.setSerializeNulls(true);
-            json.setHtmlSafe(false);
+        try (JsonWriter json = PresenceJson.writer(out)) {
             json.beginObject();
             json.name("v").value(VERSION);
-            json.name("records").beginArray();
-            for (HistoryRecord record : records) {
-                json.beginObject();
-                json.name("jobId").value(record.jobId().value());
-                json.name("eventIndex").value(record.eventIndex());
-                json.name("room").value(record.room().toString());
-                json.name("connectionId").value(record.connectionId().value());
-                json.name("clientId");
-                if (record.clientId().isPresent()) json.value(record.clientId().get());
-                else json.nullValue();
-                json.name("event").value(record.event().wireName());
-                json.name("timestamp").value(record.timestamp().toString());
-                json.name("data").jsonValue(record.dataJson());
-                json.name("user").jsonValue(record.userJson());
-                json.endObject();
-            }
-            json.endArray();
+            json.name("records");
+            writeRecords(json, records);
             json.endObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The records as a JSON array, each as {@link #encode} writes it: what a history read answers. */
+    public static String records(List<HistoryRecord> records) {
+        StringWriter out = new StringWriter(2 + 320 * records.size());
+        try (JsonWriter json = PresenceJson.writer(out)) {
+            writeRecords(json, records);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** The names are CONTRACT §1's, as in a job and a broadcast. */
+    private static void writeRecords(JsonWriter json, List<HistoryRecord> records) throws IOException {
+        json.beginArray();
+        for (HistoryRecord record : records) {
+            json.beginObject();
+            json.name("jobId").value(record.jobId().value());
+            json.name("eventIndex").value(record.eventIndex());
+            json.name("nspRoomId").value(record.room().toString());
+            json.name("connectionId").value(record.connectionId().value());
+            json.name("clientId");
+            if (record.clientId().isPresent()) json.value(record.clientId().get());
+            else json.nullValue();
+            json.name("event").value(record.event().wireName());
+            json.name("data").jsonValue(record.dataJson());
+            json.name("user").jsonValue(record.userJson());
+            json.name("timestamp").value(timestamp(record.timestamp()));
+            json.endObject();
+        }
+        json.endArray();
+    }
+
+    /** Milliseconds, as RelayBox writes times; more digits only when the time has them, so none is lost. */
+    private static String timestamp(Instant timestamp) {
+        return timestamp.getNano() % 1_000_000 == 0 ? Timestamps.format(timestamp) : timestamp.toString();
     }
 
     /** Reads back what {@link #encode} wrote; anything else is a {@link CorruptStateException}. */
@@ -108,7 +130,8 @@ public final class HistoryJson {
             switch (json.nextName()) {
                 case "jobId" -> jobId = json.nextString();
                 case "eventIndex" -> eventIndex = json.nextInt();
-                case "room" -> room = json.nextString();
+                // "room": the name before CONTRACT §1's, in messages that may still wait in the queue.
+                case "nspRoomId", "room" -> room = json.nextString();
                 case "connectionId" -> connectionId = json.nextString();
                 case "clientId" -> clientId = nullableString(json);
                 case "event" -> event = json.nextString();

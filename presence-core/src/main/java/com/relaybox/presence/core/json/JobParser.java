@@ -115,7 +115,8 @@ public final class JobParser {
         return Optional.of(text);
     }
 
-    private static JsonObject jsonObject(byte[] body) {
+    /** The body as one strict JSON object, or the reason it is none. */
+    static JsonObject jsonObject(byte[] body) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()

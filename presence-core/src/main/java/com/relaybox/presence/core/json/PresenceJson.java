@@ -99,7 +99,8 @@ public final class PresenceJson {
         else json.nullValue();
     }
 
-    private static JsonWriter writer(StringWriter out) {
+    /** How core writes JSON: compact, nulls kept, nothing HTML-escaped. */
+    static JsonWriter writer(StringWriter out) {
         JsonWriter json = new JsonWriter(out);
         json.setSerializeNulls(true);
         json.setHtmlSafe(false);

@@ -9,11 +9,13 @@ import com.relaybox.presence.core.json.Jobs;
 import com.relaybox.presence.core.memory.InMemoryBroadcaster;
 import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.port.in.HistoryQuery;
 import com.relaybox.presence.core.port.out.TimeSource;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import static com.relaybox.presence.core.json.Jobs.APP;
@@ -80,13 +82,19 @@ class PresenceReadsTest {
     @Test
     void historyIsReadNewestFirstWithADefaultAndAMaximumLimit() {
         join("chat", "alice", "a1");
+        join("chat", "bob", "b1");
+        join("other", "carol", "c1");
         Instant from = Instant.parse("2024-10-03T00:00:00Z");
         Instant to = Instant.parse("2024-10-04T00:00:00Z");
 
-        assertThat(roomHistory.history(CHAT, from, to, OptionalInt.empty())).extracting(HistoryRecord::room).containsExactly(CHAT);
-        assertThatThrownBy(() -> roomHistory.history(CHAT, from, to, OptionalInt.of(1001)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("limit must be between 1 and 1000, got 1001");
-        assertThatThrownBy(() -> roomHistory.history(CHAT, to, from, OptionalInt.empty()))
+        assertThat(roomHistory.history(CHAT, HistoryQuery.parse(Optional.empty(), Optional.empty(), Optional.empty())))
+                .extracting(record -> record.connectionId().value()).containsExactly(APP + ":b1", APP + ":a1");
+        assertThat(roomHistory.history(CHAT, new HistoryQuery(from, to, 1))).extracting(HistoryRecord::room)
+                .containsExactly(CHAT);
+        assertThatThrownBy(() -> roomHistory.history(CHAT, new HistoryQuery(from, to, 1001)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limit must be a whole number between 1 and 1000, got '1001'");
+        assertThatThrownBy(() -> roomHistory.history(CHAT, new HistoryQuery(to, from, HistoryQuery.DEFAULT_LIMIT)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
