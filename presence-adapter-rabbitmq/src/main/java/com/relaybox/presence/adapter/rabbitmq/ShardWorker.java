@@ -68,16 +68,19 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
         this.deadLetters = deadLetters;
         this.observer = observer;
         BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), settings.batchMaxWait(),
-                MAX_BATCHES_IN_FLIGHT, settings.retryBackoffMin(), settings.retryBackoffMax(), settings.confirmTimeout());
+                MAX_BATCHES_IN_FLIGHT, settings.retryBackoffMin(), settings.retryBackoffMax(), 0, settings.confirmTimeout());
         this.pipeline = new BatchPipeline<>(queue, batches, this, new Log(), delivery -> 1);
         this.consumer = new PipelinedConsumer<>(queue, (envelope, properties, body) -> new JobDelivery(
                 envelope.getDeliveryTag(), envelope.getRoutingKey(), properties, body, envelope.isRedeliver()), pipeline);
     }
 
-    /** Starts the worker thread, then opens the channel and subscribes (manual acknowledgement, prefetch). */
+    /**
+     * Opens the channel and subscribes (manual acknowledgement, prefetch), then starts the worker
+     * thread: jobs waiting in the queue are buffered by then and make one batch.
+     */
     void start(Connection connection) throws IOException {
-        pipeline.start();
         consumer.start(connection, settings.prefetch(), "presence-" + queue + "-" + Long.toHexString(System.nanoTime()));
+        pipeline.start();
     }
 
     /** Subscribed (active or, under single active consumer, standing by) on an open channel, worker alive. */

@@ -31,8 +31,8 @@ import java.util.function.ToIntFunction;
  *       makes bigger batches rather than more of them;</li>
  *   <li>acknowledge batches in order as their confirmations come, several at once
  *       ({@link Transport#acknowledge});</li>
- *   <li>when starting a batch throws, start the same batch again as a retry after a doubling,
- *       jittered backoff; when a confirmation fails, start that batch and every later one still
+ *   <li>when starting a batch throws, start the same batch again as a retry after a doubling
+ *       backoff; when a confirmation fails, start that batch and every later one still
  *       in flight again, in order, each waiting for its confirmation, before anything new: a
  *       subscriber may see a run of events twice, never an older event last.</li>
  * </ol>
@@ -74,9 +74,14 @@ public final class BatchPipeline<T, R> {
         this.thread = new Thread(this::run, "presence-" + Objects.requireNonNull(name, "name"));
     }
 
-    /** How batches are made, bounded and retried. */
+    /**
+     * How batches are made, bounded and retried.
+     *
+     * @param backoffJitter the fraction of each backoff taken off at random (0 for exact doubling), so
+     *                      that instances failing together do not all retry at the same moment
+     */
     public record Settings(int maxBatchWeight, Duration maxWait, int maxInFlight, Duration backoffMin,
-                           Duration backoffMax, Duration closeTimeout) {
+                           Duration backoffMax, double backoffJitter, Duration closeTimeout) {
         public Settings {
             Objects.requireNonNull(maxWait, "maxWait");
             Objects.requireNonNull(backoffMin, "backoffMin");
@@ -88,6 +93,8 @@ public final class BatchPipeline<T, R> {
                 throw new IllegalArgumentException("maxWait and closeTimeout must not be negative");
             if (backoffMin.isNegative() || backoffMin.isZero() || backoffMax.compareTo(backoffMin) < 0)
                 throw new IllegalArgumentException("backoff must satisfy 0 < min <= max, got " + backoffMin + ".." + backoffMax);
+            if (!(backoffJitter >= 0 && backoffJitter < 1))
+                throw new IllegalArgumentException("backoffJitter must be in [0, 1), got " + backoffJitter);
         }
     }
 
@@ -409,7 +416,7 @@ public final class BatchPipeline<T, R> {
         return items;
     }
 
-    /** The backoff of one failing step: doubling from the minimum to the maximum, jittered. */
+    /** The backoff of one failing step: doubling from the minimum to the maximum, with the jitter of the settings. */
     private final class Retry {
         private long backoffMillis = settings.backoffMin().toMillis();
         private int failures;
@@ -418,7 +425,8 @@ public final class BatchPipeline<T, R> {
         /** Waits before the next attempt; false when closing (the batch is then left to the source). */
         boolean pause(RuntimeException cause, int items) {
             if (failures++ == 0) failingSince = System.nanoTime();
-            long wait = backoffMillis - ThreadLocalRandom.current().nextLong(backoffMillis / 5 + 1);
+            long jitter = (long) (backoffMillis * settings.backoffJitter());
+            long wait = jitter == 0 ? backoffMillis : backoffMillis - ThreadLocalRandom.current().nextLong(jitter + 1);
             backoffMillis = Math.min(backoffMillis * 2, settings.backoffMax().toMillis());
             listener.retrying(cause, failures, items, Duration.ofMillis(wait));
             try {

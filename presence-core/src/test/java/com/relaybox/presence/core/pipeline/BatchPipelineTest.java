@@ -31,7 +31,7 @@ class BatchPipelineTest {
 
     private void start(int maxBatch, int maxInFlight) {
         pipeline = new BatchPipeline<>("test", new BatchPipeline.Settings(maxBatch, Duration.ZERO, maxInFlight,
-                Duration.ofMillis(1), Duration.ofMillis(4), Duration.ofSeconds(1)), source, source, item -> 1);
+                Duration.ofMillis(1), Duration.ofMillis(4), 0.2, Duration.ofSeconds(1)), source, source, item -> 1);
         pipeline.start();
     }
 
@@ -136,7 +136,7 @@ class BatchPipelineTest {
     void aBatchTakesWhatHasArrivedUpToItsWeight() {
         source.holdConfirms = true;
         pipeline = new BatchPipeline<>("test", new BatchPipeline.Settings(10, Duration.ofSeconds(5), 1,
-                Duration.ofMillis(1), Duration.ofMillis(4), Duration.ofSeconds(1)), source, source, item -> 4);
+                Duration.ofMillis(1), Duration.ofMillis(4), 0.2, Duration.ofSeconds(1)), source, source, item -> 4);
         pipeline.start();
         offer(0, 5);
 

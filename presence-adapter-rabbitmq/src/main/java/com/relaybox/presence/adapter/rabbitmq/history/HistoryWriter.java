@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HistoryWriter implements BatchPipeline.Transport<HistoryWriter.HistoryMessage, Integer>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HistoryWriter.class);
+    /** Instances whose database went away together come back to it at different moments. */
+    private static final double BACKOFF_JITTER = 0.2;
 
     private final HistoryQueueSettings queue;
     private final HistoryWriterSettings settings;
@@ -57,7 +59,7 @@ public final class HistoryWriter implements BatchPipeline.Transport<HistoryWrite
         this.settings = Objects.requireNonNull(settings, "settings");
         this.target = Objects.requireNonNull(target, "target");
         BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchRecords(), settings.maxWait(), 1,
-                settings.minBackoff(), settings.maxBackoff(), settings.closeTimeout());
+                settings.minBackoff(), settings.maxBackoff(), BACKOFF_JITTER, settings.closeTimeout());
         this.pipeline = new BatchPipeline<>("history-writer", batches, this, new Health(),
                 message -> Math.max(1, message.records().size()));
         this.consumer = new PipelinedConsumer<>(queue.queue(),
@@ -65,10 +67,9 @@ public final class HistoryWriter implements BatchPipeline.Transport<HistoryWrite
         this.connection = RabbitConnections.open(queue.rabbit(), "history-writer");
         try {
             declare();
-            pipeline.start();
             consumer.start(connection, settings.prefetch(), "presence-history-writer");
+            pipeline.start();
         } catch (IOException | RuntimeException e) {
-            pipeline.stop();
             RabbitConnections.closeQuietly(connection, 2_000);
             throw new DependencyUnavailableException("cannot consume the history queue " + queue.queue() + ": " + e.getMessage(), e);
         }

@@ -51,7 +51,7 @@ public final class PipelinedConsumer<T> {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     }
 
-    /** Opens the channel and subscribes; the pipeline's thread should already run. */
+    /** Opens the channel and subscribes; deliveries wait in the pipeline until its thread starts. */
     public void start(Connection connection, int prefetch, String consumerTag) throws IOException {
         Channel opened = connection.createChannel();
         if (opened == null) throw new IOException("no channel left on the connection");
