@@ -6,6 +6,7 @@ import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.HistoryReader;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -133,10 +135,15 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
      * Inserts the records in one statement (one transaction); a record whose {@code (jobId,
      * eventIndex)} is there already is skipped. A record whose JSON PostgreSQL's {@code jsonb}
      * refuses (a {@code \u0000} in a string, a number beyond its range) is kept with that JSON as
-     * a JSON string of its text, so one bad record never blocks the history behind it.
+     * a JSON string of its text, so one bad record never blocks the history behind it. Synchronous:
+     * the future is done, committed or failed, when this returns.
      */
     @Override
-    public void record(List<HistoryRecord> records) {
+    public CompletableFuture<Void> record(List<HistoryRecord> records) {
+        return Confirmations.ofSynchronous(() -> insert(records));
+    }
+
+    private void insert(List<HistoryRecord> records) {
         if (records.isEmpty()) return;
         try {
             ensureMigrated();

@@ -9,6 +9,9 @@ import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.memory.InMemoryBroadcaster;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.out.Confirmations;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.TimeSource;
 import com.relaybox.presence.core.service.PresenceJobs;
 import org.junit.jupiter.api.Test;
@@ -62,7 +65,7 @@ class HistoryOutageIT {
                 CompletableFuture<Void> flow = CompletableFuture.runAsync(() -> {
                     for (int b = 0; b < BATCHES; b++) {
                         List<RawJob> batch = batch(app, b);
-                        List<Outcome> outcomes = jobs.processBatch(batch);
+                        List<Outcome> outcomes = applied(jobs, batch);
                         for (int i = 0; i < batch.size(); i++)
                             if (outcomes.get(i) instanceof Outcome.Applied applied)
                                 for (int k = 0; k < applied.events().size(); k++)
@@ -128,5 +131,12 @@ class HistoryOutageIT {
             while (rs.next()) keys.add(rs.getString(1) + "/" + rs.getInt(2));
         }
         return keys;
+    }
+
+    /** A batch applied and waited for, as a transport does with one batch. */
+    private static List<Outcome> applied(ProcessJobs jobs, List<RawJob> batch) {
+        ProcessJobs.AppliedBatch applied = jobs.applyBatch(batch, Fence.UNFENCED);
+        Confirmations.await(applied.confirmed());
+        return applied.outcomes();
     }
 }

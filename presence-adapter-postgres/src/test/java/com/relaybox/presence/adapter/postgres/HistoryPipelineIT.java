@@ -19,6 +19,9 @@ import com.relaybox.presence.core.json.HistoryJson;
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.memory.InMemoryBroadcaster;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.out.Confirmations;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.TimeSource;
 import com.relaybox.presence.core.service.PresenceJobs;
 import org.junit.jupiter.api.AfterAll;
@@ -97,8 +100,8 @@ class HistoryPipelineIT {
                 Jobs.room("presence:join", app + "-j6", app, "games", "conn1", "cl1", "{\"n\":[1,2.5]}", t + "006Z"),
                 Jobs.disconnect(app + "-j7", app, "conn1", "cl1", t + "007Z"));
 
-        List<Outcome> outcomes = new ArrayList<>(jobs.processBatch(batch1));
-        outcomes.addAll(jobs.processBatch(batch2));
+        List<Outcome> outcomes = new ArrayList<>(applied(jobs, batch1));
+        outcomes.addAll(applied(jobs, batch2));
         assertThat(outcomes.get(4)).isInstanceOf(Outcome.Ignored.class);
         long before = writer.status().recordsWritten();
         Eventually.until(WAIT, "7 rows", () -> rows("") == 7);
@@ -179,5 +182,12 @@ class HistoryPipelineIT {
             drained(before + 50);
         }
         assertThat(rows("")).isEqualTo(25);
+    }
+
+    /** A batch applied and waited for, as a transport does with one batch. */
+    private static List<Outcome> applied(ProcessJobs jobs, List<RawJob> batch) {
+        ProcessJobs.AppliedBatch applied = jobs.applyBatch(batch, Fence.UNFENCED);
+        Confirmations.await(applied.confirmed());
+        return applied.outcomes();
     }
 }

@@ -10,6 +10,7 @@ import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.Confirmations;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ public final class HistoryWriterBenchmark {
                 try (PostgresHistory history = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(30))) {
                     long publishStart = System.nanoTime();
                     try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(queue)) {
-                        for (int m = 0; m < total / perMessage; m++) outbox.record(records(batch, m, perMessage));
+                        for (int m = 0; m < total / perMessage; m++) Confirmations.await(outbox.record(records(batch, m, perMessage)));
                     }
                     double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
 
@@ -72,7 +73,7 @@ public final class HistoryWriterBenchmark {
             List<List<HistoryRecord>> batches = new ArrayList<>();
             for (int b = 0; b < total / batch; b++) batches.add(records(-batch, b, batch));
             long start = System.nanoTime();
-            for (List<HistoryRecord> records : batches) history.record(records);
+            for (List<HistoryRecord> records : batches) Confirmations.await(history.record(records));
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("batch %5d records: PostgresHistory.record alone: %,.0f records/s%n", batch, total / seconds);
         } finally {

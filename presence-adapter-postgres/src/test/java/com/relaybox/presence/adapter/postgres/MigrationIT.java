@@ -4,6 +4,7 @@ import com.relaybox.presence.core.contract.Fixtures;
 import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class MigrationIT {
     void startingAgainOnACurrentSchemaAppliesNothingAndKeepsTheData() {
         HistoryRecord record = Fixtures.record("job-1", 0, room, "c1", EventType.JOIN, "{}", T0);
         try (PostgresHistory first = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(30))) {
-            first.record(List.of(record));
+            Confirmations.await(first.record(List.of(record)));
         }
         long before = TestDatabase.count("SELECT count(*) FROM " + schema + ".flyway_schema_history");
 
@@ -75,7 +76,7 @@ class MigrationIT {
             for (int i = 0; i < 200; i++)
                 records.add(Fixtures.record("job-" + i, 0, new NspRoomId("app1", "room" + (i % 20)), "c" + i,
                         EventType.JOIN, "{}", T0.plusSeconds(i)));
-            history.record(records);
+            Confirmations.await(history.record(records));
         }
         StringBuilder plan = new StringBuilder();
         try (Connection connection = DriverManager.getConnection(TestDatabase.URL);
@@ -102,12 +103,12 @@ class MigrationIT {
             try (PostgresHistory history = new PostgresHistory(settings, HistoryRetention.ofDays(30))) {
                 HistoryRecord record = Fixtures.record("job-1", 0, room, "c1", EventType.JOIN, "{}", T0);
                 assertThat(history.isHealthy()).isFalse();
-                assertThatThrownBy(() -> history.record(List.of(record))).isInstanceOf(DependencyUnavailableException.class);
+                assertThatThrownBy(() -> Confirmations.await(history.record(List.of(record)))).isInstanceOf(DependencyUnavailableException.class);
                 assertThatThrownBy(() -> history.history(room, T0, T0.plusSeconds(1), 10))
                         .isInstanceOf(DependencyUnavailableException.class);
 
                 proxy.restore();
-                history.record(List.of(record));
+                Confirmations.await(history.record(List.of(record)));
                 assertThat(history.history(room, T0, T0.plusSeconds(1), 10)).containsExactly(record);
             }
         }

@@ -8,6 +8,7 @@ import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.HistoryReader;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import org.junit.jupiter.api.AfterAll;
@@ -58,8 +59,8 @@ class PostgresHistoryIT extends HistoryContract {
         HistoryRecord nul = Fixtures.record(app + "-job-2", 0, room, "c2", EventType.JOIN, "{\"m\":\"a\\u0000b\"}", T0.plusMillis(1));
         HistoryRecord after = Fixtures.record(app + "-job-3", 0, room, "c3", EventType.JOIN, "{\"ok\":3}", T0.plusMillis(2));
 
-        history.record(List.of(before, nul, after));
-        history.record(List.of(before, nul, after));
+        Confirmations.await(history.record(List.of(before, nul, after)));
+        Confirmations.await(history.record(List.of(before, nul, after)));
 
         List<HistoryRecord> read = history.history(room, T0, T0.plusSeconds(1), 10);
         assertThat(read).extracting(HistoryRecord::jobId).containsExactly(after.jobId(), nul.jobId(), before.jobId());
@@ -74,8 +75,8 @@ class PostgresHistoryIT extends HistoryContract {
         HistoryRecord record = new HistoryRecord(new JobId(app + "-job\u0000x"), 0, room, new ConnectionId(app + ":c\u0000"),
                 Optional.of("client\u0000"), EventType.UPDATE, "{}", "null", T0);
 
-        history.record(List.of(record));
-        history.record(List.of(record));
+        Confirmations.await(history.record(List.of(record)));
+        Confirmations.await(history.record(List.of(record)));
 
         HistoryRecord back = history.history(room, T0, T0.plusSeconds(1), 10).get(0);
         assertThat(back.jobId().value()).isEqualTo(app + "-job\uFFFDx");
@@ -90,8 +91,8 @@ class PostgresHistoryIT extends HistoryContract {
         HistoryRecord future = Fixtures.record(app + "-future", 0, room, "c1", EventType.JOIN, "{}", Instant.parse("+20000-01-01T00:00:00Z"));
         HistoryRecord past = Fixtures.record(app + "-past", 0, room, "c2", EventType.JOIN, "{}", Instant.parse("0000-06-01T00:00:00Z"));
 
-        history.record(List.of(future, past));
-        history.record(List.of(future, past));
+        Confirmations.await(history.record(List.of(future, past)));
+        Confirmations.await(history.record(List.of(future, past)));
 
         assertThat(rows()).isEqualTo(2);
         assertThat(TestDatabase.count("SELECT count(*) FROM " + SCHEMA + ".presence_event WHERE app = '" + app
@@ -105,7 +106,7 @@ class PostgresHistoryIT extends HistoryContract {
         HistoryRecord leaveA = Fixtures.record(app + "-disc", 0, new NspRoomId(app, "a"), "c1", EventType.LEAVE, "null", T0);
         HistoryRecord leaveB = Fixtures.record(app + "-disc", 1, new NspRoomId(app, "b"), "c1", EventType.LEAVE, "null", T0);
 
-        history.record(List.of(leaveA, leaveB));
+        Confirmations.await(history.record(List.of(leaveA, leaveB)));
 
         assertThat(history.history(new NspRoomId(app, "a"), T0, T0.plusSeconds(1), 10)).containsExactly(leaveA);
         assertThat(history.history(new NspRoomId(app, "b"), T0, T0.plusSeconds(1), 10)).containsExactly(leaveB);

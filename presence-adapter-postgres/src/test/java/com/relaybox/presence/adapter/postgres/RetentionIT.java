@@ -4,6 +4,7 @@ import com.relaybox.presence.core.contract.Fixtures;
 import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.Confirmations;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class RetentionIT {
         List<HistoryRecord> records = new ArrayList<>();
         for (int i = 0; i < 40; i++)
             records.add(Fixtures.record("job-" + i, 0, room, "c" + i, EventType.JOIN, "{}", T0.plusSeconds(i)));
-        history.record(records);
+        Confirmations.await(history.record(records));
         // 23 rows recorded 31 days ago, 5 rows 29 days ago, the rest just now.
         TestDatabase.execute("UPDATE " + schema + ".presence_event SET recorded_at = now() - interval '31 days'"
                 + " WHERE job_id IN (SELECT 'job-' || i FROM generate_series(0, 22) i)");

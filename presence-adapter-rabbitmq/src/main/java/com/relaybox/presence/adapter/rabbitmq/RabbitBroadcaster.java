@@ -5,7 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.relaybox.presence.core.domain.PresenceEvent;
 import com.relaybox.presence.core.domain.Shard;
 import com.relaybox.presence.core.json.PresenceJson;
-import com.relaybox.presence.core.port.out.Confirmations;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,23 +55,15 @@ public final class RabbitBroadcaster implements PresenceBroadcaster, AutoCloseab
     }
 
     @Override
-    public void broadcast(List<PresenceEvent> events) {
-        Confirmations.await(broadcastAsync(events));
-    }
-
-    @Override
-    public CompletableFuture<Void> broadcastAsync(List<PresenceEvent> events) {
+    public CompletableFuture<Void> broadcast(List<PresenceEvent> events, Fence fence) {
         if (events.isEmpty()) return CompletableFuture.completedFuture(null);
         List<ConfirmedPublisher.Message> messages = new ArrayList<>(events.size());
         for (PresenceEvent event : events)
             messages.add(new ConfirmedPublisher.Message(Topology.BROADCAST_EXCHANGE,
                     Shard.broadcastRoutingKey(event.room(), queueCount), false, PROPERTIES,
                     PresenceJson.broadcast(event, UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)));
-        try {
-            QueueOwnership.check();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        // Asked at the last moment before publishing: the channel of the batch may have gone while it was applied.
+        if (!fence.holds()) return CompletableFuture.failedFuture(Fence.lost());
         return publisher.publishInOrder(messages);
     }
 

@@ -65,7 +65,7 @@ public final class RabbitJobConsumer implements AutoCloseable {
         this.connection = connection;
         this.deadLetters = new ConfirmedPublisher(connection, settings.confirmTimeout(), "dead-letter");
         for (int shard = 0; shard < settings.queueCount(); shard++)
-            workers.add(new ShardWorker(shard, settings, jobs, deadLetters, observer, closing));
+            workers.add(new ShardWorker(shard, settings, jobs, deadLetters, observer));
     }
 
     public static RabbitJobConsumer start(RabbitSettings settings, ProcessJobs jobs) {

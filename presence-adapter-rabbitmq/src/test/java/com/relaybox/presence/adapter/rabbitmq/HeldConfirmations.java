@@ -20,12 +20,7 @@ final class HeldConfirmations implements HistoryRecorder {
     private int maxHeld;
 
     @Override
-    public void record(List<HistoryRecord> records) {
-        recordAsync(records).join();
-    }
-
-    @Override
-    public synchronized CompletableFuture<Void> recordAsync(List<HistoryRecord> records) {
+    public synchronized CompletableFuture<Void> record(List<HistoryRecord> records) {
         kept.record(records);
         if (passThrough) return CompletableFuture.completedFuture(null);
         CompletableFuture<Void> confirmation = new CompletableFuture<>();

@@ -8,6 +8,8 @@ import com.relaybox.presence.core.contract.Fixtures;
 import com.relaybox.presence.core.contract.PresenceBroadcasterContract;
 import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.Confirmations;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -80,7 +82,7 @@ class RabbitBroadcasterIT extends PresenceBroadcasterContract {
                  RabbitBroadcaster withN = new RabbitBroadcaster(broker.settings().withQueueCount(group.getKey()))) {
                 for (JsonObject vector : group.getValue()) {
                     NspRoomId room = NspRoomId.parse(vector.get("nspRoomId").getAsString());
-                    withN.broadcast(List.of(Fixtures.event(room, "c1", EventType.JOIN, "null", "2024-10-03T14:49:14.329Z")));
+                    Confirmations.await(withN.broadcast(List.of(Fixtures.event(room, "c1", EventType.JOIN, "null", "2024-10-03T14:49:14.329Z")), Fence.UNFENCED));
                 }
                 List<BroadcastCapture.Received> received = all.await(group.getValue().size(), Duration.ofSeconds(10));
                 assertThat(received).hasSize(group.getValue().size());
@@ -100,10 +102,10 @@ class RabbitBroadcasterIT extends PresenceBroadcasterContract {
     void broadcastsAreTransientJsonAndNotMandatory() {
         broadcaster();
         // No queue is bound for this app: the broadcast is dropped by the broker, and that is no error.
-        broadcaster.broadcast(List.of(Fixtures.event(new NspRoomId("nobody" + app, "room"), "c1", EventType.JOIN, "null",
-                "2024-10-03T14:49:14.329Z")));
-        broadcaster.broadcast(List.of(Fixtures.event(new NspRoomId(app, "room"), "c1", EventType.JOIN, "null",
-                "2024-10-03T14:49:14.329Z")));
+        Confirmations.await(broadcaster.broadcast(List.of(Fixtures.event(new NspRoomId("nobody" + app, "room"), "c1", EventType.JOIN, "null",
+                "2024-10-03T14:49:14.329Z")), Fence.UNFENCED));
+        Confirmations.await(broadcaster.broadcast(List.of(Fixtures.event(new NspRoomId(app, "room"), "c1", EventType.JOIN, "null",
+                "2024-10-03T14:49:14.329Z")), Fence.UNFENCED));
 
         BroadcastCapture.Received received = capture.await(1, Duration.ofSeconds(10)).get(0);
         assertThat(received.properties().getContentType()).isEqualTo("application/json");

@@ -1,7 +1,7 @@
 package com.relaybox.presence.app.metrics;
 
 import com.relaybox.presence.core.domain.PresenceEvent;
-import com.relaybox.presence.core.port.out.Confirmations;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,14 +32,9 @@ public final class MeteredBroadcaster implements PresenceBroadcaster {
     }
 
     @Override
-    public void broadcast(List<PresenceEvent> events) {
-        Confirmations.await(broadcastAsync(events));
-    }
-
-    @Override
-    public CompletableFuture<Void> broadcastAsync(List<PresenceEvent> events) {
+    public CompletableFuture<Void> broadcast(List<PresenceEvent> events, Fence fence) {
         long start = System.nanoTime();
-        CompletableFuture<Void> sent = delegate.broadcastAsync(events);
+        CompletableFuture<Void> sent = delegate.broadcast(events, fence);
         sent.whenComplete((ok, failure) -> {
             if (failure != null) {
                 failed.increment(events.size());

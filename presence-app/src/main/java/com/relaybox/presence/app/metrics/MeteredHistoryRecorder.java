@@ -1,7 +1,6 @@
 package com.relaybox.presence.app.metrics;
 
 import com.relaybox.presence.core.domain.HistoryRecord;
-import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,13 +24,8 @@ public final class MeteredHistoryRecorder implements HistoryRecorder {
     }
 
     @Override
-    public void record(List<HistoryRecord> records) {
-        Confirmations.await(recordAsync(records));
-    }
-
-    @Override
-    public CompletableFuture<Void> recordAsync(List<HistoryRecord> records) {
-        CompletableFuture<Void> kept = delegate.recordAsync(records);
+    public CompletableFuture<Void> record(List<HistoryRecord> records) {
+        CompletableFuture<Void> kept = delegate.record(records);
         kept.whenComplete((ok, failure) -> (failure == null ? recorded : failed).increment(records.size()));
         return kept;
     }

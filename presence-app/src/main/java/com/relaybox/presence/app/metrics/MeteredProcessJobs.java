@@ -7,6 +7,7 @@ import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.domain.Timestamps;
 import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -86,11 +87,11 @@ public final class MeteredProcessJobs implements ProcessJobs {
      * here, before.
      */
     @Override
-    public AppliedBatch applyBatch(List<RawJob> jobs) {
+    public AppliedBatch applyBatch(List<RawJob> jobs, Fence fence) {
         long start = System.nanoTime();
         AppliedBatch applied;
         try {
-            applied = delegate.applyBatch(jobs);
+            applied = delegate.applyBatch(jobs, fence);
         } catch (RuntimeException e) {
             failedBatches.increment();
             throw e;

@@ -2,19 +2,23 @@ package com.relaybox.presence.core.memory;
 
 import com.relaybox.presence.core.domain.PresenceEvent;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /** Keeps every broadcast, as the body RabbitMQ would carry, for embedded mode and tests. */
 public final class InMemoryBroadcaster implements PresenceBroadcaster {
     private final List<Sent> sent = new ArrayList<>();
 
     @Override
-    public synchronized void broadcast(List<PresenceEvent> events) {
+    public synchronized CompletableFuture<Void> broadcast(List<PresenceEvent> events, Fence fence) {
+        if (!fence.holds()) return CompletableFuture.failedFuture(Fence.lost());
         for (PresenceEvent event : events) sent.add(new Sent(event, PresenceJson.broadcast(event, UUID.randomUUID())));
+        return CompletableFuture.completedFuture(null);
     }
 
     public synchronized List<Sent> sent() {

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** History in this process's memory: each {@code (jobId, eventIndex)} kept once. */
 public final class InMemoryHistory implements HistoryRecorder, HistoryReader {
@@ -19,9 +20,10 @@ public final class InMemoryHistory implements HistoryRecorder, HistoryReader {
     private final Set<Key> keys = new HashSet<>();
 
     @Override
-    public synchronized void record(List<HistoryRecord> batch) {
+    public synchronized CompletableFuture<Void> record(List<HistoryRecord> batch) {
         for (HistoryRecord record : batch)
             if (keys.add(new Key(record.jobId(), record.eventIndex()))) records.add(record);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -18,6 +18,7 @@ import com.relaybox.presence.core.port.in.LeaveRoom;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.in.UpdatePresence;
 import com.relaybox.presence.core.port.out.Confirmations;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import com.relaybox.presence.core.port.out.PresenceStore;
@@ -57,7 +58,7 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
     }
 
     @Override
-    public AppliedBatch applyBatch(List<RawJob> jobs) {
+    public AppliedBatch applyBatch(List<RawJob> jobs, Fence fence) {
         Outcome[] outcomes = new Outcome[jobs.size()];
         List<Attempt> attempts = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
@@ -68,7 +69,7 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
                 outcomes[i] = new Outcome.Rejected(e.getMessage());
             }
         }
-        CompletableFuture<Void> confirmed = apply(attempts, outcomes);
+        CompletableFuture<Void> confirmed = apply(attempts, outcomes, fence);
         return new AppliedBatch(Arrays.asList(outcomes), confirmed);
     }
 
@@ -96,12 +97,12 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
         if (job.type() != expected)
             throw new IllegalArgumentException("expected a " + expected.wireName() + " job, got " + job.type().wireName());
         Outcome[] outcome = new Outcome[1];
-        Confirmations.await(apply(List.of(new Attempt(0, job, false)), outcome));
+        Confirmations.await(apply(List.of(new Attempt(0, job, false)), outcome, Fence.UNFENCED));
         return outcome[0];
     }
 
     /** Fills in the outcomes; the future confirms the broadcasts and history records sent. */
-    private CompletableFuture<Void> apply(List<Attempt> attempts, Outcome[] outcomes) {
+    private CompletableFuture<Void> apply(List<Attempt> attempts, Outcome[] outcomes, Fence fence) {
         if (attempts.isEmpty()) return NOTHING_TO_CONFIRM;
         String now = Timestamps.format(clock.now());
         List<StoreCommand> commands = new ArrayList<>(attempts.size());
@@ -126,8 +127,8 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
         }
         if (records.isEmpty()) return NOTHING_TO_CONFIRM;
         // Broadcast first: subscribers are waiting for it; history is only read later.
-        CompletableFuture<Void> broadcast = broadcaster.broadcastAsync(events);
-        CompletableFuture<Void> recorded = history.recordAsync(records);
+        CompletableFuture<Void> broadcast = broadcaster.broadcast(events, fence);
+        CompletableFuture<Void> recorded = history.record(records);
         return CompletableFuture.allOf(broadcast, recorded);
     }
 

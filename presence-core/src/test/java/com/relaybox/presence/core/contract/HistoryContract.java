@@ -6,6 +6,7 @@ import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.HistoryReader;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ public abstract class HistoryContract {
         HistoryRecord record = Fixtures.record(app + "-job-1", 0, room, "c1", EventType.JOIN,
                 "{\"message\":\"héllo\",\"n\":[1,2.5,null],\"nested\":{\"b\":1,\"a\":2}}", T0);
 
-        recorder().record(List.of(record));
+        Confirmations.await(recorder().record(List.of(record)));
 
         List<HistoryRecord> read = reader().history(room, T0, T0.plusMillis(1), 10);
         assertThat(read).hasSize(1);
@@ -58,7 +59,7 @@ public abstract class HistoryContract {
         HistoryRecord record = new HistoryRecord(new JobId(app + "-job-1"), 0, room, new ConnectionId(app + ":c1"),
                 Optional.empty(), EventType.LEAVE, "null", "null", T0);
 
-        recorder().record(List.of(record));
+        Confirmations.await(recorder().record(List.of(record)));
 
         HistoryRecord back = reader().history(room, T0, T0.plusSeconds(1), 10).get(0);
         assertThat(back.dataJson()).isEqualTo("null");
@@ -75,7 +76,7 @@ public abstract class HistoryContract {
             records.add(Fixtures.record(app + "-job-" + i, 0, room, "c" + i, EventType.JOIN, "{\"i\":" + i + "}", T0.plusSeconds(i)));
             records.add(Fixtures.record(app + "-other-" + i, 0, other, "c" + i, EventType.JOIN, "{}", T0.plusSeconds(i)));
         }
-        recorder().record(records);
+        Confirmations.await(recorder().record(records));
 
         List<HistoryRecord> window = reader().history(room, T0.plusSeconds(2), T0.plusSeconds(8), 100);
         assertThat(window).extracting(HistoryRecord::timestamp).containsExactly(
@@ -93,9 +94,9 @@ public abstract class HistoryContract {
         HistoryRecord record = Fixtures.record(app + "-job-1", 0, room, "c1", EventType.JOIN, "{}", T0);
         HistoryRecord secondLeaveOfSameJob = Fixtures.record(app + "-job-1", 1, room, "c1", EventType.LEAVE, "null", T0);
 
-        recorder().record(List.of(record));
-        recorder().record(List.of(record, secondLeaveOfSameJob));
-        recorder().record(List.of(secondLeaveOfSameJob, secondLeaveOfSameJob));
+        Confirmations.await(recorder().record(List.of(record)));
+        Confirmations.await(recorder().record(List.of(record, secondLeaveOfSameJob)));
+        Confirmations.await(recorder().record(List.of(secondLeaveOfSameJob, secondLeaveOfSameJob)));
 
         assertThat(reader().history(room, T0, T0.plusSeconds(1), 10))
                 .extracting(HistoryRecord::eventIndex).containsExactlyInAnyOrder(0, 1);

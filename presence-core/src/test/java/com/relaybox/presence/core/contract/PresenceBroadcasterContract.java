@@ -6,6 +6,9 @@ import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.PresenceEvent;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.Confirmations;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What every {@link PresenceBroadcaster} delivers (CONTRACT §4). An implementation's test says
@@ -35,7 +39,7 @@ public abstract class PresenceBroadcasterContract {
         PresenceEvent event = Fixtures.event(new NspRoomId(app, "chat"), "c1", EventType.JOIN,
                 "{\"message\":\"hello\"}", "2024-10-03T14:49:14.329Z");
 
-        broadcaster().broadcast(List.of(event));
+        Confirmations.await(broadcaster().broadcast(List.of(event), Fence.UNFENCED));
 
         List<String> delivered = awaitDelivered(1);
         assertThat(delivered).hasSize(1);
@@ -57,8 +61,8 @@ public abstract class PresenceBroadcasterContract {
             events.add(Fixtures.event(room, "c" + (i % 7), type, "{\"seq\":" + i + "}", "2024-10-03T14:49:14.329Z"));
         }
 
-        broadcaster().broadcast(events.subList(0, 100));
-        broadcaster().broadcast(events.subList(100, 200));
+        Confirmations.await(broadcaster().broadcast(events.subList(0, 100), Fence.UNFENCED));
+        Confirmations.await(broadcaster().broadcast(events.subList(100, 200), Fence.UNFENCED));
 
         List<String> delivered = awaitDelivered(200);
         assertThat(delivered).hasSize(200);
@@ -81,7 +85,7 @@ public abstract class PresenceBroadcasterContract {
             for (int i = 0; i < 20; i++)
                 events.add(Fixtures.event(room, "c1", i % 2 == 0 ? EventType.JOIN : EventType.LEAVE,
                         "{\"seq\":" + (list * 20 + i) + "}", "2024-10-03T14:49:14.329Z"));
-            confirmations.add(broadcaster().broadcastAsync(events));
+            confirmations.add(broadcaster().broadcast(events, Fence.UNFENCED));
         }
         CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).join();
 
@@ -94,10 +98,26 @@ public abstract class PresenceBroadcasterContract {
 
     @Test
     void anEmptyListSendsNothing() {
-        broadcaster().broadcast(List.of());
-        broadcaster().broadcast(List.of(Fixtures.event(new NspRoomId(app, "x"), "c1", EventType.LEAVE, "null",
-                "2024-10-03T14:49:14.329Z")));
+        Confirmations.await(broadcaster().broadcast(List.of(), Fence.UNFENCED));
+        Confirmations.await(broadcaster().broadcast(List.of(Fixtures.event(new NspRoomId(app, "x"), "c1", EventType.LEAVE,
+                "null", "2024-10-03T14:49:14.329Z")), Fence.UNFENCED));
 
         assertThat(awaitDelivered(1)).hasSize(1);
+    }
+
+    @Test
+    void nothingIsSentOnceTheFenceNoLongerHolds() {
+        NspRoomId room = new NspRoomId(app, "fenced");
+        PresenceEvent lost = Fixtures.event(room, "c1", EventType.JOIN, "{\"seq\":0}", "2024-10-03T14:49:14.329Z");
+        PresenceEvent held = Fixtures.event(room, "c1", EventType.LEAVE, "{\"seq\":1}", "2024-10-03T14:49:14.329Z");
+
+        CompletableFuture<Void> refused = broadcaster().broadcast(List.of(lost), () -> false);
+        Confirmations.await(broadcaster().broadcast(List.of(held), () -> true));
+
+        assertThatThrownBy(() -> Confirmations.await(refused)).isInstanceOf(DependencyUnavailableException.class);
+        List<String> delivered = awaitDelivered(1);
+        assertThat(delivered).hasSize(1);
+        assertThat(JsonParser.parseString(delivered.get(0)).getAsJsonObject().get("event").getAsString())
+                .isEqualTo(held.eventName());
     }
 }

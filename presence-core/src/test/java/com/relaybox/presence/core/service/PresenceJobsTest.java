@@ -17,7 +17,9 @@ import com.relaybox.presence.core.memory.InMemoryBroadcaster;
 import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
 import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,13 @@ class PresenceJobsTest {
     private final InMemoryBroadcaster broadcaster = new InMemoryBroadcaster();
     private final InMemoryHistory history = new InMemoryHistory();
     private PresenceJobs jobs = jobs(broadcaster, history);
+
+    /** A batch applied unfenced and waited for, as a transport does with one batch. */
+    private List<Outcome> processBatch(List<RawJob> batch) {
+        ProcessJobs.AppliedBatch applied = jobs.applyBatch(batch, Fence.UNFENCED);
+        Confirmations.await(applied.confirmed());
+        return applied.outcomes();
+    }
 
     private PresenceJobs jobs(PresenceBroadcaster broadcaster, HistoryRecorder history) {
         return new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), store, broadcaster, history, () -> now);
@@ -238,17 +247,17 @@ class PresenceJobsTest {
     @Test
     void aBroadcastThatFailsIsRetriedAsARedeliveryWithoutChangingStateTwice() {
         AtomicInteger failures = new AtomicInteger(1);
-        PresenceBroadcaster flaky = events -> {
+        PresenceBroadcaster flaky = (events, fence) -> {
             if (failures.getAndDecrement() > 0) throw new DependencyUnavailableException("broker down");
-            broadcaster.broadcast(events);
+            return broadcaster.broadcast(events, fence);
         };
         jobs = jobs(flaky, history);
         List<RawJob> batch = List.of(Jobs.raw("join", "job-1", CHAT, body -> body.getAsJsonObject("message").remove("timestamp")));
 
-        assertThatThrownBy(() -> jobs.processBatch(batch)).isInstanceOf(DependencyUnavailableException.class);
+        assertThatThrownBy(() -> processBatch(batch)).isInstanceOf(DependencyUnavailableException.class);
         assertThat(store.isMember(CHAT_ROOM, CONN)).as("applied before the broadcast failed").isTrue();
         now = now.plusSeconds(5);
-        List<Outcome> retried = jobs.processBatch(batch.stream().map(RawJob::asRedelivery).toList());
+        List<Outcome> retried = processBatch(batch.stream().map(RawJob::asRedelivery).toList());
 
         assertThat(retried.get(0)).isInstanceOf(Outcome.Applied.class);
         assertThat(broadcaster.events()).hasSize(1);
@@ -262,7 +271,7 @@ class PresenceJobsTest {
         AtomicInteger failures = new AtomicInteger(2);
         HistoryRecorder flaky = records -> {
             if (failures.getAndDecrement() > 0) throw new DependencyUnavailableException("history down");
-            history.record(records);
+            return history.record(records);
         };
         jobs = jobs(broadcaster, flaky);
         RawJob join = Jobs.raw("join", "job-1", Jobs.body("join", CHAT));
@@ -280,38 +289,22 @@ class PresenceJobsTest {
     void aBatchIsAppliedAndSentWithoutWaitingForItsConfirmations() {
         List<CompletableFuture<Void>> broadcastConfirms = new ArrayList<>();
         List<CompletableFuture<Void>> historyConfirms = new ArrayList<>();
-        PresenceBroadcaster unconfirmed = new PresenceBroadcaster() {
-            @Override
-            public void broadcast(List<PresenceEvent> events) {
-                throw new AssertionError("the batch must not wait for its broadcasts");
-            }
-
-            @Override
-            public CompletableFuture<Void> broadcastAsync(List<PresenceEvent> events) {
-                broadcaster.broadcast(events);
-                CompletableFuture<Void> confirm = new CompletableFuture<>();
-                broadcastConfirms.add(confirm);
-                return confirm;
-            }
+        PresenceBroadcaster unconfirmed = (events, fence) -> {
+            broadcaster.broadcast(events, fence);
+            CompletableFuture<Void> confirm = new CompletableFuture<>();
+            broadcastConfirms.add(confirm);
+            return confirm;
         };
-        HistoryRecorder unrecorded = new HistoryRecorder() {
-            @Override
-            public void record(List<HistoryRecord> records) {
-                throw new AssertionError("the batch must not wait for its history");
-            }
-
-            @Override
-            public CompletableFuture<Void> recordAsync(List<HistoryRecord> records) {
-                history.record(records);
-                CompletableFuture<Void> confirm = new CompletableFuture<>();
-                historyConfirms.add(confirm);
-                return confirm;
-            }
+        HistoryRecorder unrecorded = records -> {
+            history.record(records);
+            CompletableFuture<Void> confirm = new CompletableFuture<>();
+            historyConfirms.add(confirm);
+            return confirm;
         };
         jobs = jobs(unconfirmed, unrecorded);
 
-        ProcessJobs.AppliedBatch first = jobs.applyBatch(List.of(Jobs.raw("join", "job-1", Jobs.body("join", CHAT))));
-        ProcessJobs.AppliedBatch second = jobs.applyBatch(List.of(Jobs.raw("leave", "job-2", Jobs.body("leave", CHAT))));
+        ProcessJobs.AppliedBatch first = jobs.applyBatch(List.of(Jobs.raw("join", "job-1", Jobs.body("join", CHAT))), Fence.UNFENCED);
+        ProcessJobs.AppliedBatch second = jobs.applyBatch(List.of(Jobs.raw("leave", "job-2", Jobs.body("leave", CHAT))), Fence.UNFENCED);
 
         assertThat(first.outcomes()).singleElement().isInstanceOf(Outcome.Applied.class);
         assertThat(second.outcomes()).singleElement().isInstanceOf(Outcome.Applied.class);
@@ -332,17 +325,7 @@ class PresenceJobsTest {
 
     @Test
     void aFailedHistoryConfirmationFailsTheBatch() {
-        jobs = jobs(broadcaster, new HistoryRecorder() {
-            @Override
-            public void record(List<HistoryRecord> records) {
-                throw new AssertionError("recordAsync is the one to call");
-            }
-
-            @Override
-            public CompletableFuture<Void> recordAsync(List<HistoryRecord> records) {
-                return CompletableFuture.failedFuture(new DependencyUnavailableException("history down"));
-            }
-        });
+        jobs = jobs(broadcaster, records -> CompletableFuture.failedFuture(new DependencyUnavailableException("history down")));
 
         assertThatThrownBy(() -> jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT))))
                 .isInstanceOf(DependencyUnavailableException.class).hasMessage("history down");
@@ -360,7 +343,7 @@ class PresenceJobsTest {
                 Jobs.raw("leave", "job-4", Jobs.body("leave", APP + ":elsewhere")),
                 Jobs.raw("leave", "job-5", Jobs.body("leave", CHAT)));
 
-        List<Outcome> outcomes = jobs.processBatch(batch);
+        List<Outcome> outcomes = processBatch(batch);
 
         assertThat(outcomes).hasSize(5);
         assertThat(outcomes.get(0)).isInstanceOf(Outcome.Applied.class);

@@ -1,15 +1,14 @@
 package com.relaybox.presence.adapter.rabbitmq.history;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.ShutdownSignalException;
 import com.relaybox.presence.adapter.rabbitmq.RabbitConnections;
+import com.relaybox.presence.adapter.rabbitmq.internal.PipelineLog;
+import com.relaybox.presence.adapter.rabbitmq.internal.PipelinedConsumer;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
+import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import org.slf4j.Logger;
@@ -21,18 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves history from the durable queue to its store: consumes the messages of
- * {@link RabbitHistoryOutbox}, merges several into one batch (up to a number of records or a short
- * wait), hands the batch to the target recorder, and acknowledges the messages only once the target
- * has returned, that is, committed.
+ * {@link RabbitHistoryOutbox} through a {@link BatchPipeline}, merges several into one batch (up to a
+ * number of records or a short wait), hands the batch to the target recorder, and acknowledges the
+ * messages only once the target has confirmed, that is, committed.
  *
  * <p>When the target fails the writer keeps the batch, acknowledges nothing, and tries again with
  * a doubling wait up to a cap: the records wait in the queue, durably, for as long as the outage
@@ -43,53 +38,60 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It starts consuming when built; {@link #status()} tells the health checks and metrics whether
  * it is writing and how many messages wait.
  */
-public final class HistoryWriter implements AutoCloseable {
+public final class HistoryWriter implements BatchPipeline.Transport<HistoryWriter.HistoryMessage, Integer>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HistoryWriter.class);
-    private static final long IDLE_POLL_MS = 200;
+    /** Instances whose database went away together come back to it at different moments. */
+    private static final double BACKOFF_JITTER = 0.2;
 
     private final HistoryQueueSettings queue;
     private final HistoryWriterSettings settings;
     private final HistoryRecorder target;
     private final Connection connection;
-    private final Channel channel;
-    private final String consumerTag;
-    private final BlockingQueue<Delivery> inbox = new LinkedBlockingQueue<>();
-    private final Thread worker;
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final AtomicLong unacknowledged = new AtomicLong();
+    private final BatchPipeline<HistoryMessage, Integer> pipeline;
+    private final PipelinedConsumer<HistoryMessage> consumer;
     private final AtomicLong recordsWritten = new AtomicLong();
     private final Object adminLock = new Object();
     private Channel admin;
-    private volatile long closeDeadlineNanos;
     private volatile String problem;
-    private volatile long failingSinceNanos;
-    private volatile boolean cancelledByBroker;
 
     public HistoryWriter(HistoryQueueSettings queue, HistoryWriterSettings settings, HistoryRecorder target) {
         this.queue = Objects.requireNonNull(queue, "queue");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.target = Objects.requireNonNull(target, "target");
+        BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchRecords(), settings.maxWait(), 1,
+                settings.minBackoff(), settings.maxBackoff(), BACKOFF_JITTER, settings.closeTimeout());
+        this.pipeline = new BatchPipeline<>("history-writer", batches, this, new Health(),
+                message -> Math.max(1, message.records().size()));
+        this.consumer = new PipelinedConsumer<>(queue.queue(),
+                (envelope, properties, body) -> HistoryMessage.decode(envelope.getDeliveryTag(), body), pipeline);
         this.connection = RabbitConnections.open(queue.rabbit(), "history-writer");
         try {
-            this.channel = connection.createChannel();
-            HistoryTopology.declare(channel, queue);
-            channel.basicQos(settings.prefetch());
-            this.consumerTag = channel.basicConsume(queue.queue(), false, "presence-history-writer", new Inbox(channel));
+            declare();
+            consumer.start(connection, settings.prefetch(), "presence-history-writer");
+            pipeline.start();
         } catch (IOException | RuntimeException e) {
             RabbitConnections.closeQuietly(connection, 2_000);
             throw new DependencyUnavailableException("cannot consume the history queue " + queue.queue() + ": " + e.getMessage(), e);
         }
-        this.worker = new Thread(this::run, "presence-history-writer");
-        worker.start();
         log.info("history writer: consuming {} in batches of up to {} records or {} ms", queue.queue(),
                 settings.batchRecords(), settings.maxWait().toMillis());
+    }
+
+    private void declare() throws IOException {
+        Channel channel = connection.createChannel();
+        if (channel == null) throw new IOException("no channel left on the connection");
+        try {
+            HistoryTopology.declare(channel, queue);
+        } finally {
+            RabbitConnections.closeQuietly(channel);
+        }
     }
 
     /** Whether history is being written, how much waits, and what is wrong if anything. */
     public Status status() {
         String why = problem;
-        if (why == null && cancelledByBroker) why = "the broker cancelled the writer's consumer (queue deleted?)";
-        if (why == null && !channel.isOpen()) why = "RabbitMQ connection lost, reconnecting";
+        if (why == null && consumer.cancelledByBroker()) why = "the broker cancelled the writer's consumer (queue deleted?)";
+        if (why == null && !consumer.isConsuming()) why = "RabbitMQ connection lost, reconnecting";
         return new Status(why == null, backlog(), recordsWritten.get(), why == null ? "writing" : why);
     }
 
@@ -102,197 +104,111 @@ public final class HistoryWriter implements AutoCloseable {
             try {
                 if (admin == null || !admin.isOpen()) admin = connection.createChannel();
                 if (admin == null) return OptionalLong.empty();
-                return OptionalLong.of(admin.queueDeclarePassive(queue.queue()).getMessageCount() + unacknowledged.get());
+                return OptionalLong.of(admin.queueDeclarePassive(queue.queue()).getMessageCount() + consumer.unacknowledged());
             } catch (IOException | RuntimeException e) {
                 return OptionalLong.empty();
             }
         }
     }
 
-    private void run() {
-        try {
-            loop();
-        } catch (RuntimeException | Error e) {
-            problem = "the history writer stopped on an unexpected error: " + e;
-            log.error("history writer: stopped on an unexpected error; unwritten history stays in the queue", e);
-            throw e;
-        }
+    @Override
+    public boolean holds(long epoch) {
+        return consumer.holds(epoch);
     }
 
-    private void loop() {
-        while (closing.getCount() > 0) {
-            List<Delivery> batch = new ArrayList<>();
-            List<HistoryRecord> records = new ArrayList<>();
-            try {
-                Delivery first = inbox.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                take(first, batch, records);
-                long deadline = System.nanoTime() + settings.maxWait().toNanos();
-                while (records.size() < settings.batchRecords() && closing.getCount() > 0) {
-                    Delivery next = inbox.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    if (next == null) break;
-                    take(next, batch, records);
-                }
-            } catch (InterruptedException e) {
-                break;
-            }
-            if (batch.isEmpty()) continue;
-            if (!write(records)) break;
-            acknowledge(batch);
-        }
-        log.info("history writer: stopped, {} records written", recordsWritten.get());
-    }
-
-    /** Adds a delivery's records to the batch; dead-letters a message that is not history. */
-    private void take(Delivery delivery, List<Delivery> batch, List<HistoryRecord> records) {
-        if (delivery.records != null) {
-            records.addAll(delivery.records);
-            batch.add(delivery);
-            return;
-        }
-        log.warn("history writer: message of {} bytes is not history, dead-lettered to {}: {}", delivery.size,
-                queue.deadLetterQueue(), delivery.problem);
-        settle(() -> channel.basicNack(delivery.tag, false, false));
-        unacknowledged.decrementAndGet();
-    }
-
-    /** Writes until the target returns; false when closing gave up on it (nothing is acknowledged then). */
-    private boolean write(List<HistoryRecord> records) {
-        long backoffMs = settings.minBackoff().toMillis();
-        int attempts = 0;
-        while (true) {
-            try {
-                if (!records.isEmpty()) target.record(records);
-                recordsWritten.addAndGet(records.size());
-                if (problem != null) {
-                    log.info("history writer: writing again after {} s and {} failed attempts",
-                            Duration.ofNanos(System.nanoTime() - failingSinceNanos).toSeconds(), attempts);
-                    problem = null;
-                }
-                return true;
-            } catch (RuntimeException e) {
-                attempts++;
-                if (problem == null) {
-                    failingSinceNanos = System.nanoTime();
-                    if (e instanceof DependencyUnavailableException)
-                        log.warn("history writer: cannot write {} records, keeping them in the queue and retrying: {}",
-                                records.size(), e.getMessage());
-                    else
-                        log.error("history writer: the history store failed on {} records, keeping them in the queue"
-                                + " and retrying", records.size(), e);
-                }
-                problem = "history store unavailable: " + e.getMessage();
-                if (!pause(jitter(backoffMs))) {
-                    log.warn("history writer: closing with {} records unwritten; they stay in the queue", records.size());
-                    return false;
-                }
-                backoffMs = Math.min(settings.maxBackoff().toMillis(), backoffMs * 2);
-            }
-        }
-    }
-
-    private static long jitter(long ms) {
-        return ms - ThreadLocalRandom.current().nextLong(ms / 5 + 1);
-    }
-
-    /** Waits before the next attempt; false once closing and its deadline has passed. */
-    private boolean pause(long ms) {
-        try {
-            if (!closing.await(ms, TimeUnit.MILLISECONDS)) return true;
-            long left = closeDeadlineNanos - System.nanoTime();
-            if (left <= 0) return false;
-            TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(ms)));
-            return closeDeadlineNanos - System.nanoTime() > 0;
-        } catch (InterruptedException e) {
-            return false;
-        }
+    /** Writes the batch's records; the future is the target's confirmation. Answers how many records that is. */
+    @Override
+    public BatchPipeline.Started<Integer> start(BatchPipeline.Batch<HistoryMessage> batch) {
+        List<HistoryRecord> records = new ArrayList<>();
+        for (HistoryMessage message : batch.items()) records.addAll(message.records());
+        CompletableFuture<Void> written = records.isEmpty() ? CompletableFuture.completedFuture(null) : target.record(records);
+        return new BatchPipeline.Started<>(records.size(), written);
     }
 
     /**
-     * Acknowledges every message of the batch at once. Deliveries of one channel come in order, so
-     * acknowledging the last one with {@code multiple} covers the batch. After a reconnection the
-     * client drops acknowledgements of the old channel's deliveries; the broker delivers those again
-     * and writing them again is a no-op.
+     * Dead-letters the messages that are not history, then acknowledges the rest with one
+     * {@code basic.ack(multiple)} up to the last of them (which covers none of the dead-lettered:
+     * those are settled already).
      */
-    private void acknowledge(List<Delivery> batch) {
-        Delivery last = batch.get(batch.size() - 1);
-        settle(() -> channel.basicAck(last.tag, true));
-        unacknowledged.addAndGet(-batch.size());
-    }
-
-    private void settle(Settlement settlement) {
-        try {
-            settlement.apply();
-        } catch (IOException | ShutdownSignalException e) {
-            log.debug("history writer: acknowledgement not sent, the messages will be delivered again: {}", e.getMessage());
+    @Override
+    public void acknowledge(List<BatchPipeline.Done<HistoryMessage, Integer>> done) {
+        long lastHistory = -1;
+        int count = 0;
+        for (BatchPipeline.Done<HistoryMessage, Integer> batch : done) {
+            recordsWritten.addAndGet(batch.result());
+            for (HistoryMessage message : batch.batch().items()) {
+                if (message.problem() == null) {
+                    lastHistory = message.tag();
+                    count++;
+                    continue;
+                }
+                log.warn("history writer: message of {} bytes is not history, dead-lettered to {}: {}", message.size(),
+                        queue.deadLetterQueue(), message.problem());
+                consumer.deadLetter(message.tag());
+            }
         }
+        if (lastHistory >= 0) consumer.acknowledgeUpTo(lastHistory, count);
     }
 
     /**
-     * Stops consuming, finishes the batch in flight (trying for at most {@code closeTimeout} if the
-     * target is failing), acknowledges it, and closes the connection; messages delivered but not in
-     * that batch go back to the queue.
+     * Stops consuming, lets the batch in hand finish and waits at most {@code closeTimeout} for it to
+     * be written and acknowledged, then closes the connection: messages delivered but not written go
+     * back to the queue.
      */
     @Override
     public void close() {
+        pipeline.stop();
         try {
-            if (channel.isOpen()) channel.basicCancel(consumerTag);
-        } catch (IOException | RuntimeException e) {
-            log.debug("history writer: cancel failed: {}", e.getMessage());
-        }
-        closeDeadlineNanos = System.nanoTime() + settings.closeTimeout().toNanos();
-        closing.countDown();
-        try {
-            worker.join(settings.closeTimeout().toMillis() + 1_000);
+            if (!pipeline.awaitStopped(settings.closeTimeout().plusSeconds(1)))
+                log.warn("history writer: closing with a batch unwritten; it stays in the queue");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (worker.isAlive()) worker.interrupt();
+        consumer.close();
         RabbitConnections.closeQuietly(connection, 5_000);
-        log.info("history writer: closed");
+        log.info("history writer: closed, {} records written", recordsWritten.get());
     }
 
     /** What the writer is doing. */
     public record Status(boolean healthy, OptionalLong backlogMessages, long recordsWritten, String detail) {
     }
 
-    /** A delivery, decoded on the consumer's thread so that decoding overlaps the writing of the batch before. */
-    private record Delivery(long tag, int size, List<HistoryRecord> records, String problem) {
-        static Delivery of(long tag, byte[] body) {
+    /**
+     * A delivery, decoded on the consumer's thread so that decoding overlaps the writing of the batch
+     * before; {@code problem} says why a message that is not history could not be decoded.
+     */
+    record HistoryMessage(long tag, int size, List<HistoryRecord> records, String problem) {
+        static HistoryMessage decode(long tag, byte[] body) {
             try {
-                return new Delivery(tag, body.length, HistoryJson.decode(body), null);
+                return new HistoryMessage(tag, body.length, HistoryJson.decode(body), null);
             } catch (CorruptStateException e) {
-                return new Delivery(tag, body.length, null, e.getMessage());
+                return new HistoryMessage(tag, body.length, List.of(), e.getMessage());
             }
         }
     }
 
-    @FunctionalInterface
-    private interface Settlement {
-        void apply() throws IOException;
-    }
-
-    private final class Inbox extends DefaultConsumer {
-        Inbox(Channel channel) {
-            super(channel);
+    /** The pipeline's events as log lines and as the writer's health. */
+    private final class Health extends PipelineLog {
+        Health() {
+            super(log, "history writer");
         }
 
         @Override
-        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-            unacknowledged.incrementAndGet();
-            cancelledByBroker = false;
-            inbox.add(Delivery.of(envelope.getDeliveryTag(), body));
+        public void retrying(RuntimeException cause, int attempt, int items, Duration backoff) {
+            super.retrying(cause, attempt, items, backoff);
+            problem = "history store unavailable: " + cause.getMessage();
         }
 
         @Override
-        public void handleCancel(String tag) {
-            cancelledByBroker = true;
-            log.warn("history writer: the broker cancelled the consumer of {}", queue.queue());
+        public void recovered(int failures, Duration failingFor) {
+            super.recovered(failures, failingFor);
+            problem = null;
         }
 
         @Override
-        public void handleRecoverOk(String tag) {
-            cancelledByBroker = false;
+        public void crashed(Throwable error) {
+            super.crashed(error);
+            problem = "the history writer stopped on an unexpected error: " + error;
         }
     }
 }

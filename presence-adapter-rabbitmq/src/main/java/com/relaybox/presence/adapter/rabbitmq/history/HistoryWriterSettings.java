@@ -13,7 +13,7 @@ import java.util.Objects;
  *                      a batch while the one before is written
  * @param minBackoff    the first wait after a failed write
  * @param maxBackoff    the cap of the doubling wait between failed writes
- * @param closeTimeout  how long {@code close()} keeps trying to finish the batch in flight
+ * @param closeTimeout  how long {@code close()} waits for the batch in flight to be written and acknowledged
  */
 public record HistoryWriterSettings(int batchRecords, Duration maxWait, int prefetch, Duration minBackoff,
                                     Duration maxBackoff, Duration closeTimeout) {

@@ -79,12 +79,7 @@ public final class RabbitHistoryOutbox implements HistoryRecorder, AutoCloseable
     }
 
     @Override
-    public void record(List<HistoryRecord> records) {
-        Confirmations.await(recordAsync(records));
-    }
-
-    @Override
-    public CompletableFuture<Void> recordAsync(List<HistoryRecord> records) {
+    public CompletableFuture<Void> record(List<HistoryRecord> records) {
         if (records.isEmpty()) return CompletableFuture.completedFuture(null);
         lock.lock();
         try {

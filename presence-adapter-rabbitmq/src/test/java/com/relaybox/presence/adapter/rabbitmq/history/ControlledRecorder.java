@@ -2,10 +2,12 @@ package com.relaybox.presence.adapter.rabbitmq.history;
 
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.memory.InMemoryHistory;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,7 +39,11 @@ final class ControlledRecorder implements HistoryRecorder {
     }
 
     @Override
-    public void record(List<HistoryRecord> records) {
+    public CompletableFuture<Void> record(List<HistoryRecord> records) {
+        return Confirmations.ofSynchronous(() -> write(records));
+    }
+
+    private void write(List<HistoryRecord> records) {
         calls.incrementAndGet();
         if (down) {
             failures.incrementAndGet();

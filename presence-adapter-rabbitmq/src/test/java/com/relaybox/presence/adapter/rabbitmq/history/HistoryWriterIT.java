@@ -8,6 +8,7 @@ import com.relaybox.presence.adapter.rabbitmq.Broker;
 import com.relaybox.presence.adapter.rabbitmq.Poll;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +86,7 @@ class HistoryWriterIT {
             for (int i = 0; i < 20; i++) {
                 List<HistoryRecord> batch = Records.batch("m" + i, 5);
                 all.addAll(batch);
-                outbox.record(batch);
+                Confirmations.await(outbox.record(batch));
             }
             assertThat(Poll.until(WAIT, () -> target.kept.all().size() == all.size()))
                     .as("every record written").isTrue();
@@ -115,7 +116,7 @@ class HistoryWriterIT {
         target.down(true);
         try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(queue);
              HistoryWriter writer = new HistoryWriter(queue, fast, target)) {
-            for (int i = 0; i < 10; i++) outbox.record(Records.batch("down" + i, 4));
+            for (int i = 0; i < 10; i++) Confirmations.await(outbox.record(Records.batch("down" + i, 4)));
 
             assertThat(Poll.until(WAIT, () -> target.failures.get() >= 3))
                     .as("the writer retried several times").isTrue();
@@ -140,7 +141,7 @@ class HistoryWriterIT {
         List<HistoryRecord> after = Records.batch("after", 3);
         try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(queue);
              HistoryWriter writer = new HistoryWriter(queue, fast, target)) {
-            outbox.record(before);
+            Confirmations.await(outbox.record(before));
             assertThat(Poll.until(WAIT, () -> target.kept.all().size() == 3)).as("written before the drop").isTrue();
             List<String> connections = broker.connectionsNamed("it-history-");
             assertThat(connections).as("the outbox's and the writer's connections").hasSize(2);
@@ -161,7 +162,7 @@ class HistoryWriterIT {
 
     private static boolean recorded(RabbitHistoryOutbox outbox, List<HistoryRecord> records) {
         try {
-            outbox.record(records);
+            Confirmations.await(outbox.record(records));
             return true;
         } catch (DependencyUnavailableException e) {
             return false;

@@ -6,6 +6,7 @@ import com.rabbitmq.client.GetResponse;
 import com.relaybox.presence.adapter.rabbitmq.Broker;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
+import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -17,9 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -59,8 +60,8 @@ class RabbitHistoryOutboxIT {
     void aLoneCallIsOnePersistentMessageHoldingEveryRecord() throws Exception {
         List<HistoryRecord> records = Records.batch("a", 3);
         try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(settings)) {
-            outbox.record(records);
-            outbox.record(List.of());
+            Confirmations.await(outbox.record(records));
+            Confirmations.await(outbox.record(List.of()));
         }
 
         assertThat(channel.queueDeclarePassive(settings.queue()).getMessageCount()).isEqualTo(1);
@@ -75,8 +76,8 @@ class RabbitHistoryOutboxIT {
     void theQueueIsDurableOfTheConfiguredTypeAndDeclaringItAgainChangesNothing() throws Exception {
         try (RabbitHistoryOutbox first = new RabbitHistoryOutbox(settings);
              RabbitHistoryOutbox second = new RabbitHistoryOutbox(settings)) {
-            first.record(Records.batch("b", 1));
-            second.record(Records.batch("c", 1));
+            Confirmations.await(first.record(Records.batch("b", 1)));
+            Confirmations.await(second.record(Records.batch("c", 1)));
         }
         // Declaring with the very arguments succeeds only if the queue has them (quorum, durable, dead-lettering).
         HistoryTopology.declare(channel, settings);
@@ -93,7 +94,7 @@ class RabbitHistoryOutboxIT {
             for (int t = 0; t < threads; t++) {
                 String prefix = "t" + t;
                 done.add(pool.submit(() -> {
-                    for (int i = 0; i < calls; i++) outbox.record(Records.batch(prefix + "-" + i, 2));
+                    for (int i = 0; i < calls; i++) Confirmations.await(outbox.record(Records.batch(prefix + "-" + i, 2)));
                 }));
             }
             for (Future<?> future : done) future.get();
@@ -108,8 +109,8 @@ class RabbitHistoryOutboxIT {
     void callsWithinALingerShareOneMessageAndEachIsConfirmedWithIt() throws Exception {
         List<CompletableFuture<Void>> confirmations = new ArrayList<>();
         try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(settings)) {
-            outbox.record(Records.batch("first", 1));           // goes at once; the next ones wait for the linger
-            for (int i = 0; i < 300; i++) confirmations.add(outbox.recordAsync(Records.batch("call" + i, 2)));
+            Confirmations.await(outbox.record(Records.batch("first", 1)));           // goes at once; the next ones wait for the linger
+            for (int i = 0; i < 300; i++) confirmations.add(outbox.record(Records.batch("call" + i, 2)));
             for (CompletableFuture<Void> confirmation : confirmations) confirmation.get(10, TimeUnit.SECONDS);
         }
         int messages = channel.queueDeclarePassive(settings.queue()).getMessageCount();
@@ -132,10 +133,10 @@ class RabbitHistoryOutboxIT {
         try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(settings)) {
             channel.queueDelete(settings.queue());
 
-            assertThatThrownBy(() -> outbox.record(Records.batch("lost", 1)))
+            assertThatThrownBy(() -> Confirmations.await(outbox.record(Records.batch("lost", 1))))
                     .isInstanceOf(DependencyUnavailableException.class).hasMessageContaining("could not route");
 
-            outbox.record(Records.batch("kept", 1));
+            Confirmations.await(outbox.record(Records.batch("kept", 1)));
         }
         GetResponse message = channel.basicGet(settings.queue(), true);
         assertThat(HistoryJson.decode(message.getBody()).get(0).jobId().value()).isEqualTo("kept-job-0");

@@ -9,17 +9,11 @@ import java.util.concurrent.CompletableFuture;
 public interface HistoryRecorder {
 
     /**
-     * Records the events durably before returning; a record whose {@code (jobId, eventIndex)} is
-     * already kept is not kept twice. Throws {@link DependencyUnavailableException} when that
-     * cannot be promised.
+     * Records the events: the future completes once they are kept durably, or fails with
+     * {@link DependencyUnavailableException} when that cannot be promised. A record whose
+     * {@code (jobId, eventIndex)} is already kept is not kept twice. A recorder that writes
+     * synchronously returns a completed future ({@link Confirmations#ofSynchronous});
+     * {@link Confirmations#await} waits for it.
      */
-    void record(List<HistoryRecord> records);
-
-    /**
-     * Records the events without waiting: the future completes once they are kept durably, or
-     * fails with {@link DependencyUnavailableException}. This default records synchronously.
-     */
-    default CompletableFuture<Void> recordAsync(List<HistoryRecord> records) {
-        return Confirmations.ofSynchronous(() -> record(records));
-    }
+    CompletableFuture<Void> record(List<HistoryRecord> records);
 }

@@ -9,19 +9,12 @@ import java.util.concurrent.CompletableFuture;
 public interface PresenceBroadcaster {
 
     /**
-     * Sends the events, in order, and returns once every one is accepted for delivery (for a
-     * broker: confirmed). Throws {@link DependencyUnavailableException} when that cannot be
-     * promised; the caller then retries the whole list.
+     * Sends the events, in order, without waiting for them to be accepted for delivery (for a
+     * broker: confirmed): the future completes once every one is, or fails with
+     * {@link DependencyUnavailableException}; the caller then retries the whole list. Lists sent
+     * from one thread go out in the order of the calls, so that thread may send the next list
+     * before this one is confirmed. Nothing is sent, and the future fails, when {@code fence} no
+     * longer holds at the moment of sending. {@link Confirmations#await} waits for it.
      */
-    void broadcast(List<PresenceEvent> events);
-
-    /**
-     * Sends the events, in order, without waiting for them to be accepted: the future completes
-     * once every one is, or fails with {@link DependencyUnavailableException}. Lists sent from one
-     * thread go out in the order of the calls, so that thread may send the next list before this
-     * one is confirmed. This default sends synchronously.
-     */
-    default CompletableFuture<Void> broadcastAsync(List<PresenceEvent> events) {
-        return Confirmations.ofSynchronous(() -> broadcast(events));
-    }
+    CompletableFuture<Void> broadcast(List<PresenceEvent> events, Fence fence);
 }

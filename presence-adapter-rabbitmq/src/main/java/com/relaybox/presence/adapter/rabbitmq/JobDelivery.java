@@ -7,8 +7,7 @@ import java.util.Date;
 import java.util.Map;
 
 /** One delivery of a shard queue, as the worker keeps it until it is acknowledged. */
-record Delivery(long generation, long tag, String routingKey, AMQP.BasicProperties properties, byte[] body,
-                boolean redelivered) {
+record JobDelivery(long tag, String routingKey, AMQP.BasicProperties properties, byte[] body, boolean redelivered) {
 
     RawJob raw() {
         return new RawJob(properties.getType(), properties.getMessageId(), body, redelivered);

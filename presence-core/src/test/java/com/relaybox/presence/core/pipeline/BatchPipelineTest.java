@@ -1,0 +1,239 @@
+package com.relaybox.presence.core.pipeline;
+
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BatchPipelineTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final Source source = new Source();
+    private BatchPipeline<Integer, String> pipeline;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (pipeline != null) {
+            pipeline.stop();
+            source.confirmAll();
+            assertThat(pipeline.awaitStopped(WAIT)).isTrue();
+        }
+    }
+
+    private void start(int maxBatch, int maxInFlight) {
+        pipeline = new BatchPipeline<>("test", new BatchPipeline.Settings(maxBatch, Duration.ZERO, maxInFlight,
+                Duration.ofMillis(1), Duration.ofMillis(4), 0.2, Duration.ofSeconds(1)), source, source, item -> 1);
+        pipeline.start();
+    }
+
+    private void offer(int from, int to) {
+        for (int i = from; i < to; i++) pipeline.offer(i, source.epoch.get());
+    }
+
+    @Test
+    void batchesAreAcknowledgedInOrderOnceConfirmedAndAtMostTheBoundAwaitConfirmation() {
+        source.holdConfirms = true;
+        start(1, 3);
+        offer(0, 10);
+
+        until(() -> source.startedCount() == 3);
+        assertThat(source.startedCount()).as("the bound stops a fourth batch").isEqualTo(3);
+        assertThat(source.acknowledged()).isEmpty();
+
+        source.confirm(1);                       // the second, before the first: nothing may be acknowledged
+        assertThat(source.acknowledged()).isEmpty();
+        source.confirm(0);
+        until(() -> source.acknowledged().size() == 2);
+        assertThat(source.acknowledgements.get()).as("both batches with one acknowledgement").isEqualTo(1);
+
+        source.holdConfirms = false;
+        source.confirmAll();
+        until(() -> source.acknowledged().size() == 10);
+        assertThat(source.acknowledged()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
+    void aBatchThatFailsToStartStartsAgainAsARetryWithTheSameItems() {
+        source.startFailures.set(2);
+        start(100, 4);
+        offer(0, 5);
+
+        until(() -> source.acknowledged().size() == 5);
+        assertThat(source.starts).hasSize(3);
+        assertThat(source.starts.get(0).retry()).isFalse();
+        assertThat(source.starts.get(2).retry()).isTrue();
+        assertThat(source.starts.get(2).items()).isEqualTo(source.starts.get(0).items());
+        assertThat(source.retries.get()).isEqualTo(2);
+        assertThat(source.recoveries.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedConfirmationStartsThatBatchAndEveryLaterOneAgainInOrderBeforeAnythingNew() {
+        source.holdConfirms = true;
+        start(1, 4);
+        offer(0, 3);
+        until(() -> source.startedCount() == 3);
+
+        source.holdConfirms = false;
+        source.fail(0);
+        until(() -> source.acknowledged().size() == 3);
+        offer(3, 4);
+        until(() -> source.acknowledged().size() == 4);
+
+        List<Integer> startedItems = new ArrayList<>();
+        for (BatchPipeline.Batch<Integer> batch : source.startsCopy()) startedItems.addAll(batch.items());
+        assertThat(startedItems).containsExactly(0, 1, 2, 0, 1, 2, 3);
+        assertThat(source.startsCopy().subList(3, 6)).allMatch(BatchPipeline.Batch::retry);
+        assertThat(source.acknowledged()).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
+    void itemsOfAnEpochTheTransportNoLongerHoldsAreDroppedAndTheFenceSaysSo() {
+        source.holdConfirms = true;
+        start(1, 4);
+        offer(0, 1);
+        until(() -> source.startedCount() == 1);
+        BatchPipeline.Batch<Integer> first = source.startsCopy().get(0);
+        assertThat(first.fence().holds()).isTrue();
+
+        source.epoch.incrementAndGet();          // the channel went: the broker gives its items to another consumer
+        assertThat(first.fence().holds()).isFalse();
+        source.confirm(0);
+        offer(1, 2);
+        source.holdConfirms = false;
+        source.confirmAll();
+        until(() -> source.acknowledged().size() == 1);
+
+        assertThat(source.acknowledged()).as("only the item of the current epoch").containsExactly(1);
+    }
+
+    @Test
+    void closingAcknowledgesWhatIsConfirmedAndLeavesTheRestToTheSource() throws InterruptedException {
+        source.holdConfirms = true;
+        start(1, 4);
+        offer(0, 2);
+        until(() -> source.startedCount() == 2);
+
+        source.confirm(0);
+        pipeline.stop();
+        assertThat(pipeline.awaitStopped(WAIT)).isTrue();
+
+        assertThat(source.acknowledged()).containsExactly(0);
+        assertThat(source.left.get()).isEqualTo(1);
+        pipeline = null;
+    }
+
+    @Test
+    void aBatchTakesWhatHasArrivedUpToItsWeight() {
+        source.holdConfirms = true;
+        pipeline = new BatchPipeline<>("test", new BatchPipeline.Settings(10, Duration.ofSeconds(5), 1,
+                Duration.ofMillis(1), Duration.ofMillis(4), 0.2, Duration.ofSeconds(1)), source, source, item -> 4);
+        pipeline.start();
+        offer(0, 5);
+
+        until(() -> source.startedCount() == 1);
+        assertThat(source.startsCopy().get(0).items()).as("three items of weight 4 reach 10").containsExactly(0, 1, 2);
+    }
+
+    private static void until(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within " + WAIT);
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A source whose epoch, start failures and confirmations the test controls. */
+    private static final class Source implements BatchPipeline.Transport<Integer, String>, BatchPipeline.Listener {
+        final AtomicLong epoch = new AtomicLong();
+        final AtomicInteger startFailures = new AtomicInteger();
+        final AtomicInteger acknowledgements = new AtomicInteger();
+        final AtomicInteger retries = new AtomicInteger();
+        final AtomicInteger recoveries = new AtomicInteger();
+        final AtomicInteger left = new AtomicInteger();
+        final List<BatchPipeline.Batch<Integer>> starts = new ArrayList<>();
+        private final List<CompletableFuture<Void>> confirms = new ArrayList<>();
+        private final List<Integer> acknowledged = new ArrayList<>();
+        volatile boolean holdConfirms;
+
+        @Override
+        public boolean holds(long epoch) {
+            return epoch == this.epoch.get();
+        }
+
+        @Override
+        public synchronized BatchPipeline.Started<String> start(BatchPipeline.Batch<Integer> batch) {
+            starts.add(batch);
+            if (startFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
+                throw new DependencyUnavailableException("store down");
+            CompletableFuture<Void> confirmed = holdConfirms ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
+            confirms.add(confirmed);
+            return new BatchPipeline.Started<>("batch " + batch.items(), confirmed);
+        }
+
+        @Override
+        public synchronized void acknowledge(List<BatchPipeline.Done<Integer, String>> done) {
+            acknowledgements.incrementAndGet();
+            for (BatchPipeline.Done<Integer, String> batch : done) {
+                assertThat(batch.result()).isEqualTo("batch " + batch.batch().items());
+                acknowledged.addAll(batch.batch().items());
+            }
+        }
+
+        @Override
+        public void retrying(RuntimeException cause, int attempt, int items, Duration backoff) {
+            retries.incrementAndGet();
+        }
+
+        @Override
+        public void recovered(int failures, Duration failingFor) {
+            recoveries.incrementAndGet();
+        }
+
+        @Override
+        public void leftToTheSource(int items, boolean closing) {
+            left.addAndGet(items);
+        }
+
+        synchronized int startedCount() {
+            return starts.size();
+        }
+
+        synchronized List<BatchPipeline.Batch<Integer>> startsCopy() {
+            return List.copyOf(starts);
+        }
+
+        synchronized List<Integer> acknowledged() {
+            return List.copyOf(acknowledged);
+        }
+
+        void confirm(int start) {
+            future(start).complete(null);
+        }
+
+        void fail(int start) {
+            future(start).completeExceptionally(new DependencyUnavailableException("confirm lost"));
+        }
+
+        void confirmAll() {
+            List<CompletableFuture<Void>> all;
+            synchronized (this) {
+                all = List.copyOf(confirms);
+            }
+            for (CompletableFuture<Void> confirm : all) confirm.complete(null);
+        }
+
+        private synchronized CompletableFuture<Void> future(int start) {
+            return confirms.get(start);
+        }
+    }
+}
