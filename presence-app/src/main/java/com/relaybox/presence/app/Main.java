@@ -53,9 +53,10 @@ public final class Main {
         log.info("event=starting mode={} reason={}", config.mode().wireName(), Logging.quote(config.modeReason()));
         config.services().ifPresent(services -> log.info("event=config redis={}:{} redis_tls={} rabbitmq={} "
                         + "postgres={}:{}/{} postgres_tls={} schema={} queues={} queue_type={}",
-                services.redis().host(), services.redis().port(), services.redis().tls(), services.rabbit(),
-                services.db().host(), services.db().port(), services.db().database(), services.db().tls(),
-                services.db().schema(), config.jobs().queueCount(), config.jobs().queueType().wireName()));
+                services.redis().host(), services.redis().port(), services.redis().tls(), services.rabbit().endpoint(),
+                services.postgres().host(), services.postgres().port(), services.postgres().database(),
+                !services.postgres().tlsDisabled(), services.postgres().schema(), services.rabbit().queueCount(),
+                services.rabbit().queueType().argument()));
 
         Injector injector;
         try {
@@ -89,8 +90,9 @@ public final class Main {
     static List<Module> modules(Config config) {
         if (config.mode() == Mode.EMBEDDED) return List.of(new AppModule(config), new EmbeddedModule());
         ServicesConfig services = config.services().orElseThrow();
-        return List.of(new AppModule(config), new RedisModule(services.redis()), new RabbitModule(services.rabbit()),
-                new PostgresModule(services.db()));
+        return List.of(new AppModule(config), new RedisModule(services.redis()),
+                new RabbitModule(services.rabbit(), services.historyQueue()),
+                new PostgresModule(services.postgres(), services.retention(), services.historyWriter()));
     }
 
     /** What a part threw while being built (a broker that refuses the connection, ...), in one line. */

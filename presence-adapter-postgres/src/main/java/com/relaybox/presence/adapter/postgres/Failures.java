@@ -56,9 +56,9 @@ final class Failures {
         Optional<String> state = sqlState(failure);
         if (state.isPresent() && (state.get().equals("28P01") || state.get().equals("28000")))
             return new IllegalStateException("PostgreSQL rejected the login while " + doing
-                    + " (check DB_USER and DB_PASSWORD): " + rootMessage(failure), failure);
+                    + " (check the user and password): " + rootMessage(failure), failure);
         if (state.isPresent() && state.get().equals("3D000"))
-            return new IllegalStateException("PostgreSQL has no such database (check DB_NAME): " + rootMessage(failure), failure);
+            return new IllegalStateException("PostgreSQL has no such database (check the database name): " + rootMessage(failure), failure);
         return new IllegalStateException("PostgreSQL failed while " + doing + ": " + rootMessage(failure), failure);
     }
 

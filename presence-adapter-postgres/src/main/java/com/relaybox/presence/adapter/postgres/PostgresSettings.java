@@ -5,28 +5,32 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Where history lives and how to reach it. The app reads the environment and builds these; an
- * error names the variable a value comes from.
+ * Where history lives and how to reach it. A value that cannot work is refused with an
+ * {@link IllegalArgumentException} saying which setting and why; the {@code require...} methods
+ * state the rule of one value, for a caller that checks a value before it has the others.
  *
- * @param maxConnections the pool's size
+ * @param maxConnections the pool's size, 1 to 1000 (default 10)
  * @param idleTimeout    how long a connection beyond the first may sit idle in the pool before it
- *                       is closed; zero keeps idle connections. The pool cannot go below 10 s:
- *                       shorter values are raised to 10 s.
+ *                       is closed (default 10 s); zero keeps idle connections. The pool cannot go
+ *                       below 10 s: shorter values are raised to 10 s.
  * @param tlsDisabled    connect in plain text; otherwise TLS is required ({@code sslmode=require})
  * @param proxyEnabled   the connection goes through a transaction-pooling proxy (RDS Proxy,
  *                       PgBouncer in transaction mode): no named server-side prepared statements
  *                       and no session settings at connect, since the next transaction may run on
  *                       another server connection
- * @param schema         the schema the migrations create and the adapter uses ({@code PRESENCE_DB_SCHEMA})
+ * @param schema         the schema the migrations create and the adapter uses (default {@code presence})
  */
 public record PostgresSettings(String host, int port, String database, String user, String password,
                                int maxConnections, Duration idleTimeout, boolean tlsDisabled,
                                boolean proxyEnabled, String schema) {
     public static final int DEFAULT_PORT = 5432;
     public static final int DEFAULT_MAX_CONNECTIONS = 10;
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /** HikariCP replaces a shorter idle timeout with its own default of 10 minutes, not with this floor. */
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    public static final String DEFAULT_SCHEMA = "presence";
 
+    /** The schema is written into SQL statements, so nothing but a plain identifier may pass. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     public PostgresSettings {
@@ -34,20 +38,36 @@ public record PostgresSettings(String host, int port, String database, String us
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
+        if (host.isBlank()) throw new IllegalArgumentException("the PostgreSQL host must not be blank");
+        if (port < 1 || port > 65_535)
+            throw new IllegalArgumentException("the PostgreSQL port must be between 1 and 65535, got " + port);
+        if (database.isBlank()) throw new IllegalArgumentException("the database name must not be blank");
+        if (user.isBlank()) throw new IllegalArgumentException("the PostgreSQL user must not be blank");
+        requireMaxConnections(maxConnections);
+        idleTimeout = requireIdleTimeout(idleTimeout);
+        requireSchema(schema);
+    }
+
+    public static int requireMaxConnections(int maxConnections) {
+        if (maxConnections < 1 || maxConnections > 1000)
+            throw new IllegalArgumentException("the pool size must be between 1 and 1000, got " + maxConnections);
+        return maxConnections;
+    }
+
+    /** The idle timeout the pool gets: zero as it is, anything else at least {@link #MIN_IDLE_TIMEOUT}. */
+    public static Duration requireIdleTimeout(Duration idleTimeout) {
         Objects.requireNonNull(idleTimeout, "idleTimeout");
-        Objects.requireNonNull(schema, "schema");
-        if (host.isBlank()) throw new IllegalArgumentException("DB_HOST must not be blank");
-        if (port < 1 || port > 65_535) throw new IllegalArgumentException("DB_PORT must be between 1 and 65535, got " + port);
-        if (database.isBlank()) throw new IllegalArgumentException("DB_NAME must not be blank");
-        if (user.isBlank()) throw new IllegalArgumentException("DB_USER must not be blank");
-        if (maxConnections < 1)
-            throw new IllegalArgumentException("DB_MAX_CONNECTIONS must be at least 1, got " + maxConnections);
         if (idleTimeout.isNegative())
-            throw new IllegalArgumentException("DB_IDLE_TIMEOUT_MS must not be negative, got " + idleTimeout.toMillis());
-        if (!idleTimeout.isZero() && idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) idleTimeout = MIN_IDLE_TIMEOUT;
+            throw new IllegalArgumentException("the idle timeout must not be negative, got " + idleTimeout.toMillis() + " ms");
+        return idleTimeout.isZero() || idleTimeout.compareTo(MIN_IDLE_TIMEOUT) >= 0 ? idleTimeout : MIN_IDLE_TIMEOUT;
+    }
+
+    public static String requireSchema(String schema) {
+        Objects.requireNonNull(schema, "schema");
         if (!IDENTIFIER.matcher(schema).matches())
-            throw new IllegalArgumentException("PRESENCE_DB_SCHEMA must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63), got '"
-                    + schema + "'");
+            throw new IllegalArgumentException("the schema must be a lower-case SQL identifier "
+                    + "([a-z_][a-z0-9_]*, at most 63 characters), got '" + schema + "'");
+        return schema;
     }
 
     /** Settings for a server on this machine with the defaults, for tests and local runs. */

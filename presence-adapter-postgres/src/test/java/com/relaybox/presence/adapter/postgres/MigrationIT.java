@@ -129,10 +129,10 @@ class MigrationIT {
     }
 
     @Test
-    void aDatabaseThatDoesNotExistStopsTheStartNamingTheVariable() {
+    void aDatabaseThatDoesNotExistStopsTheStartSayingSo() {
         PostgresSettings settings = new PostgresSettings("127.0.0.1", 5432, "no_such_database_" + schema, "postgres", "",
                 2, PostgresSettings.DEFAULT_IDLE_TIMEOUT, true, false, schema);
         assertThatThrownBy(() -> new PostgresHistory(settings, HistoryRetention.ofDays(30)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("DB_NAME");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no such database (check the database name)");
     }
 }

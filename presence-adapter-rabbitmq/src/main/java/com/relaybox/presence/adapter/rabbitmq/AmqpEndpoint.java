@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Where the broker is and who we are there, as RelayBox's {@code RABBIT_MQ_CONNECTION_STRING}
- * gives it: {@code amqp://user:pass@host:port/vhost} or {@code amqps://...}. The virtual host is
- * URL-decoded ({@code %2F} is {@code /}); no path or a bare {@code /} is the default virtual host
- * {@code /}. Absent credentials are {@code guest}/{@code guest}, absent ports 5672 / 5671 (TLS).
- * The password never appears in {@link #toString()} or in an error message.
+ * Where the broker is and who we are there, as RelayBox's connection string gives it:
+ * {@code amqp://user:pass@host:port/vhost} or {@code amqps://...}. The virtual host is URL-decoded
+ * ({@code %2F} is {@code /}); no path or a bare {@code /} is the default virtual host {@code /}.
+ * Absent credentials are {@code guest}/{@code guest}, absent ports 5672 / 5671 (TLS). The password
+ * never appears in {@link #toString()} or in an error message.
  */
 public record AmqpEndpoint(boolean tls, String host, int port, String username, String password, String virtualHost) {
-    private static final String VARIABLE = "RABBIT_MQ_CONNECTION_STRING";
+    private static final String SUBJECT = "the connection string";
 
     public AmqpEndpoint {
         Objects.requireNonNull(host, "host");
@@ -30,12 +30,12 @@ public record AmqpEndpoint(boolean tls, String host, int port, String username, 
     /**
      * Parses an AMQP URI. Query parameters (e.g. {@code ?heartbeat=30}) are ignored.
      *
-     * @throws IllegalArgumentException whose message is {@value #VARIABLE}, a space, and what is wrong,
-     *                                  quoting nothing of the value but an out-of-range port number
+     * @throws IllegalArgumentException saying what is wrong, quoting nothing of the value but an
+     *                                  out-of-range port number
      */
     public static AmqpEndpoint parse(String connectionString) {
         if (connectionString == null || connectionString.isBlank())
-            throw new IllegalArgumentException(VARIABLE + " is empty");
+            throw new IllegalArgumentException(SUBJECT + " is empty");
         URI uri;
         try {
             uri = new URI(connectionString.strip());
@@ -101,6 +101,6 @@ public record AmqpEndpoint(boolean tls, String host, int port, String username, 
      * ({@code amqp://user:secret}, the {@code @host} forgotten, reads as host {@code user}).
      */
     private static IllegalArgumentException invalid(String what) {
-        return new IllegalArgumentException(VARIABLE + " " + what + " (value not shown: it may hold a password)");
+        return new IllegalArgumentException(SUBJECT + " " + what + " (value not shown: it may hold a password)");
     }
 }

@@ -2,14 +2,9 @@ package com.relaybox.presence.adapter.rabbitmq;
 
 import java.util.Locale;
 
-/**
- * {@code RABBIT_MQ_QUEUE_TYPE}: the {@code x-queue-type} of the shard queues, of {@code presence-dlq}
- * and of the history queues.
- */
+/** The {@code x-queue-type} of the shard queues, of {@code presence-dlq} and of the history queues. */
 public enum QueueType {
     QUORUM("quorum"), CLASSIC("classic");
-
-    private static final String VARIABLE = "RABBIT_MQ_QUEUE_TYPE";
 
     private final String argument;
 
@@ -22,11 +17,11 @@ public enum QueueType {
         return argument;
     }
 
-    /** @throws IllegalArgumentException naming {@value #VARIABLE} unless the value is quorum or classic */
+    /** @throws IllegalArgumentException unless the value is quorum or classic, in any case */
     public static QueueType parse(String value) {
         String wanted = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
         for (QueueType type : values())
             if (type.argument.equals(wanted)) return type;
-        throw new IllegalArgumentException(VARIABLE + " must be 'quorum' or 'classic', got '" + value + "'");
+        throw new IllegalArgumentException("the queue type must be 'quorum' or 'classic', got '" + value + "'");
     }
 }

@@ -4,20 +4,21 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything this adapter needs to know, as plain values. The app reads the environment and builds
- * these; {@link #of(String)} parses a connection string and takes the defaults; the {@code with...}
- * methods change one value. An error names the variable a value comes from, where there is one.
+ * Everything this adapter needs to know, as plain values. {@link #of(String)} parses a connection
+ * string and takes the defaults; the {@code with...} methods change one value. A value that cannot
+ * work is refused with an {@link IllegalArgumentException} saying which setting and why; the
+ * {@code require...} methods state the rule of one value, for a caller that checks a value before
+ * it has the others.
  *
- * @param endpoint        broker, credentials and virtual host ({@code RABBIT_MQ_CONNECTION_STRING})
- * @param queueCount      N, the number of shard queues ({@code RABBIT_MQ_QUEUE_COUNT}, default 5); must be
- *                        the same in every RelayBox service
- * @param queueType       {@code x-queue-type} of the queues ({@code RABBIT_MQ_QUEUE_TYPE}, default quorum)
- * @param prefetch        unacknowledged deliveries per shard queue ({@code RABBIT_MQ_PREFETCH}, default 400);
- *                        at least the batch size
- * @param batchSize       most jobs applied in one go per shard ({@code PRESENCE_BATCH_SIZE}, default 200)
+ * @param endpoint        broker, credentials and virtual host
+ * @param queueCount      N, the number of shard queues (default 5); must be the same in every
+ *                        RelayBox service
+ * @param queueType       {@code x-queue-type} of the queues (default quorum)
+ * @param prefetch        unacknowledged deliveries per shard queue (default 400); at least the batch size
+ * @param batchSize       most jobs applied in one go per shard (default 200)
  * @param batchMaxWait    how long a worker waits for more jobs to fill a batch once it has one
- *                        ({@code PRESENCE_BATCH_MAX_WAIT_MS}, default 0: take what is there, as the
- *                        jobs that arrive while a batch is applied make the next batch)
+ *                        (default 0: take what is there, as the jobs that arrive while a batch is
+ *                        applied make the next batch)
  * @param connectionName  shown in the management UI, suffixed with the role of each connection
  *                        (default {@code presence})
  * @param confirmTimeout  how long a publish waits for the broker's confirms before failing (default 10 s)
@@ -42,21 +43,15 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
     public RabbitSettings {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(queueType, "queueType");
-        Objects.requireNonNull(batchMaxWait, "batchMaxWait");
         Objects.requireNonNull(connectionName, "connectionName");
         Objects.requireNonNull(confirmTimeout, "confirmTimeout");
         Objects.requireNonNull(retryBackoffMin, "retryBackoffMin");
         Objects.requireNonNull(retryBackoffMax, "retryBackoffMax");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-        if (queueCount < 1 || queueCount > 1000)
-            throw new IllegalArgumentException("RABBIT_MQ_QUEUE_COUNT must be 1..1000, got " + queueCount);
-        if (batchSize < 1 || batchSize > 10_000)
-            throw new IllegalArgumentException("PRESENCE_BATCH_SIZE must be 1..10000, got " + batchSize);
-        if (prefetch < batchSize || prefetch > 65_535)
-            throw new IllegalArgumentException("RABBIT_MQ_PREFETCH must be at least PRESENCE_BATCH_SIZE (" + batchSize
-                    + ") and at most 65535, got " + prefetch);
-        if (batchMaxWait.isNegative() || batchMaxWait.compareTo(Duration.ofSeconds(1)) > 0)
-            throw new IllegalArgumentException("PRESENCE_BATCH_MAX_WAIT_MS must be 0..1000 ms, got " + batchMaxWait.toMillis());
+        requireQueueCount(queueCount);
+        requireBatchSize(batchSize);
+        requirePrefetch(prefetch, batchSize);
+        requireBatchMaxWait(batchMaxWait);
         if (connectionName.isBlank())
             throw new IllegalArgumentException("the RabbitMQ connection name must be non-empty");
         requirePositive(confirmTimeout, "the publish confirm timeout");
@@ -67,7 +62,35 @@ public record RabbitSettings(AmqpEndpoint endpoint, int queueCount, QueueType qu
                     + retryBackoffMin.toMillis() + " ms), got " + retryBackoffMax.toMillis() + " ms");
     }
 
-    /** The defaults, for the broker of {@code RABBIT_MQ_CONNECTION_STRING}. */
+    public static int requireQueueCount(int queueCount) {
+        if (queueCount < 1 || queueCount > 1000)
+            throw new IllegalArgumentException("the queue count must be between 1 and 1000, got " + queueCount);
+        return queueCount;
+    }
+
+    public static int requireBatchSize(int batchSize) {
+        if (batchSize < 1 || batchSize > 10_000)
+            throw new IllegalArgumentException("the batch size must be between 1 and 10000, got " + batchSize);
+        return batchSize;
+    }
+
+    /** A batch is taken from the deliveries not yet acknowledged, so they must hold one. */
+    public static int requirePrefetch(int prefetch, int batchSize) {
+        if (prefetch < batchSize || prefetch > 65_535)
+            throw new IllegalArgumentException("the prefetch must be at least the batch size (" + batchSize
+                    + ") and at most 65535, got " + prefetch);
+        return prefetch;
+    }
+
+    public static Duration requireBatchMaxWait(Duration batchMaxWait) {
+        Objects.requireNonNull(batchMaxWait, "batchMaxWait");
+        if (batchMaxWait.isNegative() || batchMaxWait.compareTo(Duration.ofSeconds(1)) > 0)
+            throw new IllegalArgumentException("the batch wait must be between 0 and 1000 ms, got "
+                    + batchMaxWait.toMillis() + " ms");
+        return batchMaxWait;
+    }
+
+    /** The defaults, for the broker of a connection string. */
     public static RabbitSettings of(String connectionString) {
         return of(AmqpEndpoint.parse(connectionString));
     }

@@ -64,18 +64,18 @@ class AmqpEndpointTest {
             "amqp://alice:topsecret@h/a/b|has a path of more than one segment; a vhost holding '/' is written %2F",
             "amqp://alice:topsecret@h/a/|has a path of more than one segment; a vhost holding '/' is written %2F",
     })
-    void aMalformedStringNamesTheVariableAndWhatIsWrongButShowsNothingOfIt(String value, String problem) {
+    void aMalformedStringSaysWhatIsWrongButShowsNothingOfIt(String value, String problem) {
         assertThatThrownBy(() -> AmqpEndpoint.parse(value))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("RABBIT_MQ_CONNECTION_STRING " + problem + " (value not shown: it may hold a password)")
+                .hasMessage("the connection string " + problem + " (value not shown: it may hold a password)")
                 .hasMessageNotContaining("topsecret")
                 .hasMessageNotContaining("alice");
     }
 
     @Test
     void anEmptyStringIsAnError() {
-        assertThatThrownBy(() -> AmqpEndpoint.parse("")).hasMessage("RABBIT_MQ_CONNECTION_STRING is empty");
-        assertThatThrownBy(() -> AmqpEndpoint.parse(" ")).hasMessage("RABBIT_MQ_CONNECTION_STRING is empty");
-        assertThatThrownBy(() -> AmqpEndpoint.parse(null)).hasMessage("RABBIT_MQ_CONNECTION_STRING is empty");
+        assertThatThrownBy(() -> AmqpEndpoint.parse("")).hasMessage("the connection string is empty");
+        assertThatThrownBy(() -> AmqpEndpoint.parse(" ")).hasMessage("the connection string is empty");
+        assertThatThrownBy(() -> AmqpEndpoint.parse(null)).hasMessage("the connection string is empty");
     }
 }

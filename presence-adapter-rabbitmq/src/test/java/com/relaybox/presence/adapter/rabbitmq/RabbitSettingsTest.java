@@ -24,16 +24,27 @@ class RabbitSettingsTest {
         assertThat(QueueType.parse("quorum")).isEqualTo(QueueType.QUORUM);
         assertThat(QueueType.parse(" Classic ")).isEqualTo(QueueType.CLASSIC);
         assertThatThrownBy(() -> QueueType.parse("stream"))
-                .hasMessage("RABBIT_MQ_QUEUE_TYPE must be 'quorum' or 'classic', got 'stream'");
+                .hasMessage("the queue type must be 'quorum' or 'classic', got 'stream'");
     }
 
     @Test
-    void valuesThatCannotWorkAreRefusedNamingTheirVariableOrSetting() {
-        assertThatThrownBy(() -> defaults.withQueueCount(0)).hasMessageStartingWith("RABBIT_MQ_QUEUE_COUNT");
-        assertThatThrownBy(() -> defaults.withBatching(0, 10, Duration.ZERO)).hasMessageStartingWith("PRESENCE_BATCH_SIZE");
-        assertThatThrownBy(() -> defaults.withBatching(100, 50, Duration.ZERO)).hasMessageStartingWith("RABBIT_MQ_PREFETCH");
+    void valuesThatCannotWorkAreRefusedNamingTheirSetting() {
+        assertThatThrownBy(() -> defaults.withQueueCount(0))
+                .hasMessage("the queue count must be between 1 and 1000, got 0");
+        assertThatThrownBy(() -> defaults.withQueueCount(1001))
+                .hasMessage("the queue count must be between 1 and 1000, got 1001");
+        assertThatThrownBy(() -> defaults.withBatching(0, 10, Duration.ZERO))
+                .hasMessage("the batch size must be between 1 and 10000, got 0");
+        assertThatThrownBy(() -> defaults.withBatching(10_001, 20_000, Duration.ZERO))
+                .hasMessage("the batch size must be between 1 and 10000, got 10001");
+        assertThatThrownBy(() -> defaults.withBatching(100, 50, Duration.ZERO))
+                .hasMessage("the prefetch must be at least the batch size (100) and at most 65535, got 50");
+        assertThatThrownBy(() -> defaults.withBatching(100, 65_536, Duration.ZERO))
+                .hasMessage("the prefetch must be at least the batch size (100) and at most 65535, got 65536");
         assertThatThrownBy(() -> defaults.withBatching(100, 100, Duration.ofMillis(-1)))
-                .hasMessageStartingWith("PRESENCE_BATCH_MAX_WAIT_MS");
+                .hasMessage("the batch wait must be between 0 and 1000 ms, got -1 ms");
+        assertThatThrownBy(() -> defaults.withBatching(100, 100, Duration.ofMillis(1001)))
+                .hasMessage("the batch wait must be between 0 and 1000 ms, got 1001 ms");
         assertThatThrownBy(() -> defaults.withConnectionName(" "))
                 .hasMessage("the RabbitMQ connection name must be non-empty");
         assertThatThrownBy(() -> defaults.withRetryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
@@ -43,6 +54,17 @@ class RabbitSettingsTest {
         assertThatThrownBy(() -> defaults.withShutdownTimeout(Duration.ZERO))
                 .hasMessage("the consumer shutdown timeout must be positive, got 0 ms");
         assertThat(defaults.withBatching(1, 1, Duration.ZERO).batchSize()).isEqualTo(1);
+        assertThat(defaults.withBatching(10_000, 65_535, Duration.ofSeconds(1)).prefetch()).isEqualTo(65_535);
+    }
+
+    @Test
+    void eachRuleCanBeAskedAboutOneValue() {
+        assertThat(RabbitSettings.requireQueueCount(1000)).isEqualTo(1000);
+        assertThat(RabbitSettings.requireBatchSize(1)).isEqualTo(1);
+        assertThat(RabbitSettings.requirePrefetch(200, 200)).isEqualTo(200);
+        assertThat(RabbitSettings.requireBatchMaxWait(Duration.ZERO)).isZero();
+        assertThatThrownBy(() -> RabbitSettings.requirePrefetch(199, 200))
+                .hasMessage("the prefetch must be at least the batch size (200) and at most 65535, got 199");
     }
 
     @Test

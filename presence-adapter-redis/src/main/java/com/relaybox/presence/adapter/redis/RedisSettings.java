@@ -5,23 +5,22 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the presence sets live and how long the store remembers things. The app reads the
- * environment and builds these; an error names the variable a value comes from, where there is one.
+ * Where the presence sets live and how long the store remembers things. A value that cannot work
+ * is refused with an {@link IllegalArgumentException} saying which setting and why.
  *
- * @param host       Redis host ({@code REDIS_HOST})
- * @param port       Redis port ({@code REDIS_PORT})
- * @param tls        connect with TLS ({@code REDIS_TLS_DISABLED=false})
- * @param authToken  the password sent with {@code AUTH} ({@code REDIS_AUTH})
+ * @param host       Redis host
+ * @param port       Redis port (default 6379)
+ * @param tls        connect with TLS, verifying the server's name
+ * @param authToken  the password sent with {@code AUTH}
  * @param poolSize   connections kept at most: one per consumer applying batches, plus a few for reads
  * @param timeout    connect and read timeout of one Redis call, and the longest wait for a free
  *                   connection
  * @param tombstone  how long a join or update of a disconnected connection is ignored
- *                   ({@code PRESENCE_DISCONNECT_TOMBSTONE_S})
  * @param jobMemory  how long a job id's first outcome is remembered, so a redelivery changes nothing
- *                   ({@code PRESENCE_JOB_MEMORY_S})
  */
 public record RedisSettings(String host, int port, boolean tls, Optional<String> authToken, int poolSize,
                             Duration timeout, Duration tombstone, Duration jobMemory) {
+    public static final int DEFAULT_PORT = 6379;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_TOMBSTONE = Duration.ofSeconds(600);
     public static final Duration DEFAULT_JOB_MEMORY = Duration.ofHours(24);
@@ -29,14 +28,15 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
     public RedisSettings {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(authToken, "authToken");
-        if (host.isBlank()) throw new IllegalArgumentException("REDIS_HOST must not be blank");
-        if (port < 1 || port > 65_535) throw new IllegalArgumentException("REDIS_PORT must be between 1 and 65535, got " + port);
+        if (host.isBlank()) throw new IllegalArgumentException("the Redis host must not be blank");
+        if (port < 1 || port > 65_535)
+            throw new IllegalArgumentException("the Redis port must be between 1 and 65535, got " + port);
         if (authToken.isPresent() && authToken.get().isEmpty())
-            throw new IllegalArgumentException("REDIS_AUTH, when given, must not be an empty token");
+            throw new IllegalArgumentException("the Redis auth token, when given, must not be empty");
         if (poolSize < 1) throw new IllegalArgumentException("the Redis pool size must be at least 1, got " + poolSize);
         requireMillis(timeout, "the Redis timeout", Integer.MAX_VALUE);
-        requireMillis(tombstone, "PRESENCE_DISCONNECT_TOMBSTONE_S", Long.MAX_VALUE);
-        requireMillis(jobMemory, "PRESENCE_JOB_MEMORY_S", Long.MAX_VALUE);
+        requireMillis(tombstone, "the disconnect tombstone", Long.MAX_VALUE);
+        requireMillis(jobMemory, "the job memory", Long.MAX_VALUE);
     }
 
     /** The given server, with the default timeout, tombstone and job memory. */

@@ -22,17 +22,23 @@ class RedisSettingsTest {
     }
 
     @Test
-    void settingsCannotBeBuiltWrongAndNameTheVariableWhereThereIsOne() {
-        assertThatThrownBy(() -> RedisSettings.of(" ", 6379, false, Optional.empty(), 4)).hasMessageContaining("REDIS_HOST");
-        assertThatThrownBy(() -> RedisSettings.of("h", 0, false, Optional.empty(), 4)).hasMessageContaining("REDIS_PORT");
-        assertThatThrownBy(() -> RedisSettings.of("h", 65_536, false, Optional.empty(), 4)).hasMessageContaining("REDIS_PORT");
-        assertThatThrownBy(() -> RedisSettings.of("h", 6379, false, Optional.of(""), 4)).hasMessageContaining("REDIS_AUTH");
+    void settingsCannotBeBuiltWrongAndSayWhichSetting() {
+        assertThatThrownBy(() -> RedisSettings.of(" ", 6379, false, Optional.empty(), 4))
+                .hasMessage("the Redis host must not be blank");
+        assertThatThrownBy(() -> RedisSettings.of("h", 0, false, Optional.empty(), 4))
+                .hasMessage("the Redis port must be between 1 and 65535, got 0");
+        assertThatThrownBy(() -> RedisSettings.of("h", 65_536, false, Optional.empty(), 4))
+                .hasMessage("the Redis port must be between 1 and 65535, got 65536");
+        assertThatThrownBy(() -> RedisSettings.of("h", 6379, false, Optional.of(""), 4))
+                .hasMessage("the Redis auth token, when given, must not be empty");
         assertThatThrownBy(() -> RedisSettings.of("h", 6379, false, Optional.empty(), 0)).hasMessageContaining("pool size");
         RedisSettings fine = RedisSettings.of("h", 6379, false, Optional.empty(), 4);
         assertThatThrownBy(() -> fine.withTimeout(Duration.ZERO)).hasMessageContaining("Redis timeout");
         assertThatThrownBy(() -> fine.withTimeout(Duration.ofDays(30))).hasMessageContaining("Redis timeout");
-        assertThatThrownBy(() -> fine.withTombstone(Duration.ofSeconds(-1))).hasMessageContaining("PRESENCE_DISCONNECT_TOMBSTONE_S");
-        assertThatThrownBy(() -> fine.withJobMemory(Duration.ofSeconds(Long.MAX_VALUE))).hasMessageContaining("PRESENCE_JOB_MEMORY_S");
+        assertThatThrownBy(() -> fine.withTombstone(Duration.ofSeconds(-1)))
+                .hasMessageStartingWith("the disconnect tombstone must be positive");
+        assertThatThrownBy(() -> fine.withJobMemory(Duration.ofSeconds(Long.MAX_VALUE)))
+                .hasMessageStartingWith("the job memory is too long");
     }
 
     @Test

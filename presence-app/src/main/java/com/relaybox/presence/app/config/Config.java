@@ -3,7 +3,16 @@ package com.relaybox.presence.app.config;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.relaybox.presence.adapter.postgres.HistoryRetention;
+import com.relaybox.presence.adapter.postgres.PostgresSettings;
 import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
+import com.relaybox.presence.adapter.rabbitmq.QueueType;
+import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
+import com.relaybox.presence.adapter.rabbitmq.history.HistoryQueueSettings;
+import com.relaybox.presence.adapter.rabbitmq.history.HistoryWriterSettings;
+import com.relaybox.presence.adapter.redis.RedisSettings;
+import com.relaybox.presence.core.json.JobParser;
+import com.relaybox.presence.core.memory.InMemoryPresenceStore;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,7 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 import static com.relaybox.presence.app.config.Variable.*;
 
@@ -21,11 +32,26 @@ import static com.relaybox.presence.app.config.Variable.*;
  * The whole configuration, read and checked at once: a value that is malformed, or missing where
  * the mode needs it, is a {@link ConfigException} naming the variable. A variable that is set is
  * checked even when the mode does not use it, so a typo never waits for the day it matters.
+ *
+ * <p>Each rule has one owner. Config owns the form of a value (a whole number, a port, true or
+ * false, one of a few words), what the mode needs, and the settings of the app itself. What an
+ * adapter's value may be (its range, the schema's form, the prefetch against the batch size) and
+ * its default belong to the adapter's settings type: Config hands the value over and, when the
+ * type refuses it, names the variable in front of the type's reason. Config builds the adapters'
+ * settings itself, so no adapter knows a variable's name.
  */
 public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig http, JobConfig jobs,
                      Optional<ServicesConfig> services) {
-    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
+    /** Redis connections beyond one per shard consumer, for the HTTP reads and the readiness check. */
+    private static final int REDIS_READ_CONNECTIONS = 8;
+    /**
+     * How long the consumers may take to finish their batches at shutdown: inside the service's
+     * 10 s, after HTTP has stopped and before the connections close.
+     */
+    private static final Duration CONSUMER_SHUTDOWN = Duration.ofSeconds(6);
+    /** A history batch not written by then stays in the queue, unacknowledged, for the next start. */
+    private static final Duration HISTORY_WRITER_CLOSE = Duration.ofSeconds(3);
 
     public Config {
         Objects.requireNonNull(mode, "mode");
@@ -41,51 +67,10 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
     public static Config from(Env env) {
         Reader read = new Reader(env);
         LogConfig log = new LogConfig(read.logLevel(), read.bool(LOCALHOST, false));
-
         ModeChoice mode = chooseMode(env);
         HttpConfig http = http(read);
         JobConfig jobs = jobs(read);
-
-        // Every service variable is parsed whatever the mode; presence is required only in services mode.
-        Optional<String> redisHost = read.string(REDIS_HOST);
-        int redisPort = read.port(REDIS_PORT, 6379);
-        boolean redisTls = !read.bool(REDIS_TLS_DISABLED, false);
-        Optional<Secret> redisAuth = read.redisAuth();
-        Optional<AmqpEndpoint> rabbit = read.amqp();
-        Optional<String> dbHost = read.string(DB_HOST);
-        Optional<String> dbName = read.string(DB_NAME);
-        Optional<String> dbUser = read.string(DB_USER);
-        Optional<Secret> dbPassword = read.string(DB_PASSWORD).map(Secret::new);
-        int dbPort = read.port(DB_PORT, 5432);
-        int dbMaxConnections = read.intIn(DB_MAX_CONNECTIONS, 10, 1, 1000);
-        Duration dbIdle = Duration.ofMillis(read.intIn(DB_IDLE_TIMEOUT_MS, 10_000, 1, Integer.MAX_VALUE));
-        boolean dbTls = !read.bool(DB_TLS_DISABLED, false);
-        boolean dbProxy = read.bool(DB_PROXY_ENABLED, false);
-        String schema = read.string(PRESENCE_DB_SCHEMA).orElse("presence");
-        if (!SCHEMA.matcher(schema).matches())
-            throw new ConfigException(PRESENCE_DB_SCHEMA.name(), "must be a lower-case SQL identifier "
-                    + "([a-z_][a-z0-9_]*, at most 63 characters), got '" + abbreviate(schema) + "'");
-        int retentionDays = read.intIn(PRESENCE_HISTORY_RETENTION_DAYS, 30, 1, 36_500);
-
-        Optional<ServicesConfig> services = Optional.empty();
-        if (mode.mode == Mode.SERVICES) {
-            List<String> missing = new ArrayList<>();
-            if (redisHost.isEmpty()) missing.add(REDIS_HOST.name());
-            if (rabbit.isEmpty()) missing.add(RABBIT_MQ_CONNECTION_STRING.name());
-            if (dbHost.isEmpty()) missing.add(DB_HOST.name());
-            if (dbName.isEmpty()) missing.add(DB_NAME.name());
-            if (dbUser.isEmpty()) missing.add(DB_USER.name());
-            if (!missing.isEmpty())
-                throw new ConfigException(String.join(", ", missing), (missing.size() == 1 ? "is" : "are")
-                        + " not set, but services mode needs " + (missing.size() == 1 ? "it" : "them")
-                        + " (services mode because " + mode.reason + ")");
-            services = Optional.of(new ServicesConfig(
-                    new RedisConfig(redisHost.get(), redisPort, redisTls, redisAuth),
-                    rabbit.get(),
-                    new DbConfig(dbHost.get(), dbPort, dbName.get(), dbUser.get(), dbPassword, dbMaxConnections,
-                            dbIdle, dbTls, dbProxy, schema, retentionDays)));
-        }
-        return new Config(mode.mode, mode.reason, log, http, jobs, services);
+        return new Config(mode.mode, mode.reason, log, http, jobs, services(read, mode, jobs));
     }
 
     private record ModeChoice(Mode mode, String reason) {
@@ -129,24 +114,72 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
     }
 
     private static JobConfig jobs(Reader read) {
-        int queueCount = read.intIn(RABBIT_MQ_QUEUE_COUNT, 5, 1, 1000);
-        QueueType queueType = read.string(RABBIT_MQ_QUEUE_TYPE).map(value -> {
-            for (QueueType type : QueueType.values())
-                if (type.wireName().equalsIgnoreCase(value)) return type;
-            throw new ConfigException(RABBIT_MQ_QUEUE_TYPE.name(), "must be 'quorum' or 'classic', got '"
-                    + abbreviate(value) + "'");
-        }).orElse(QueueType.QUORUM);
-        int batchSize = read.intIn(PRESENCE_BATCH_SIZE, 200, 1, 10_000);
-        int batchWaitMs = read.intIn(PRESENCE_BATCH_MAX_WAIT_MS, 0, 0, 1_000);
-        int prefetch = read.intIn(RABBIT_MQ_PREFETCH, Math.max(400, batchSize), 1, 65_535);
-        if (prefetch < batchSize)
-            throw new ConfigException(RABBIT_MQ_PREFETCH.name(), "must be at least PRESENCE_BATCH_SIZE ("
-                    + batchSize + "), got " + prefetch);
-        int maxDataBytes = read.intIn(PRESENCE_MAX_DATA_BYTES, 65_536, 1, 64 * 1024 * 1024);
-        int tombstone = read.intIn(PRESENCE_DISCONNECT_TOMBSTONE_S, 600, 1, Integer.MAX_VALUE);
-        int jobMemory = read.intIn(PRESENCE_JOB_MEMORY_S, 86_400, 1, Integer.MAX_VALUE);
-        return new JobConfig(queueCount, queueType, batchSize, Duration.ofMillis(batchWaitMs), prefetch,
-                maxDataBytes, Duration.ofSeconds(tombstone), Duration.ofSeconds(jobMemory));
+        return new JobConfig(read.intIn(PRESENCE_MAX_DATA_BYTES, JobParser.DEFAULT_MAX_DATA_BYTES, 1, 64 * 1024 * 1024),
+                read.seconds(PRESENCE_DISCONNECT_TOMBSTONE_S, InMemoryPresenceStore.DEFAULT_TOMBSTONE),
+                read.seconds(PRESENCE_JOB_MEMORY_S, InMemoryPresenceStore.DEFAULT_JOB_MEMORY));
+    }
+
+    /** Every service variable is read and checked whatever the mode; only services mode builds the settings. */
+    private static Optional<ServicesConfig> services(Reader read, ModeChoice mode, JobConfig jobs) {
+        Optional<String> redisHost = read.string(REDIS_HOST);
+        int redisPort = read.port(REDIS_PORT, RedisSettings.DEFAULT_PORT);
+        boolean redisTls = !read.bool(REDIS_TLS_DISABLED, false);
+        Optional<String> redisAuth = read.redisAuth();
+
+        Optional<AmqpEndpoint> endpoint = read.string(RABBIT_MQ_CONNECTION_STRING)
+                .map(value -> read.accepted(RABBIT_MQ_CONNECTION_STRING, () -> AmqpEndpoint.parse(value)));
+        int queueCount = read.number(RABBIT_MQ_QUEUE_COUNT, RabbitSettings.DEFAULT_QUEUE_COUNT,
+                RabbitSettings::requireQueueCount);
+        QueueType queueType = read.text(RABBIT_MQ_QUEUE_TYPE, QueueType.QUORUM.argument(), QueueType::parse);
+        int batchSize = read.number(PRESENCE_BATCH_SIZE, RabbitSettings.DEFAULT_BATCH_SIZE,
+                RabbitSettings::requireBatchSize);
+        Duration batchWait = read.millis(PRESENCE_BATCH_MAX_WAIT_MS, RabbitSettings.DEFAULT_BATCH_MAX_WAIT,
+                RabbitSettings::requireBatchMaxWait);
+        // A larger batch raises the default, so that setting the batch size alone is enough.
+        int prefetch = read.number(RABBIT_MQ_PREFETCH, Math.max(RabbitSettings.DEFAULT_PREFETCH, batchSize),
+                value -> RabbitSettings.requirePrefetch(value, batchSize));
+
+        Optional<String> dbHost = read.string(DB_HOST);
+        Optional<String> dbName = read.string(DB_NAME);
+        Optional<String> dbUser = read.string(DB_USER);
+        String dbPassword = read.string(DB_PASSWORD).orElse("");
+        int dbPort = read.port(DB_PORT, PostgresSettings.DEFAULT_PORT);
+        int dbMaxConnections = read.number(DB_MAX_CONNECTIONS, PostgresSettings.DEFAULT_MAX_CONNECTIONS,
+                PostgresSettings::requireMaxConnections);
+        Duration dbIdle = read.millis(DB_IDLE_TIMEOUT_MS, PostgresSettings.DEFAULT_IDLE_TIMEOUT,
+                PostgresSettings::requireIdleTimeout);
+        boolean dbTlsDisabled = read.bool(DB_TLS_DISABLED, false);
+        boolean dbProxy = read.bool(DB_PROXY_ENABLED, false);
+        String schema = read.text(PRESENCE_DB_SCHEMA, PostgresSettings.DEFAULT_SCHEMA, PostgresSettings::requireSchema);
+        HistoryRetention retention = read.number(PRESENCE_HISTORY_RETENTION_DAYS, HistoryRetention.DEFAULT_DAYS,
+                HistoryRetention::ofDays);
+
+        if (mode.mode != Mode.SERVICES) return Optional.empty();
+        List<String> missing = new ArrayList<>();
+        if (redisHost.isEmpty()) missing.add(REDIS_HOST.name());
+        if (endpoint.isEmpty()) missing.add(RABBIT_MQ_CONNECTION_STRING.name());
+        if (dbHost.isEmpty()) missing.add(DB_HOST.name());
+        if (dbName.isEmpty()) missing.add(DB_NAME.name());
+        if (dbUser.isEmpty()) missing.add(DB_USER.name());
+        if (!missing.isEmpty())
+            throw new ConfigException(String.join(", ", missing), (missing.size() == 1 ? "is" : "are")
+                    + " not set, but services mode needs " + (missing.size() == 1 ? "it" : "them")
+                    + " (services mode because " + mode.reason + ")");
+
+        RabbitSettings rabbit = RabbitSettings.of(endpoint.get())
+                .withQueueCount(queueCount)
+                .withQueueType(queueType)
+                .withBatching(batchSize, prefetch, batchWait)
+                .withShutdownTimeout(CONSUMER_SHUTDOWN);
+        return Optional.of(new ServicesConfig(
+                new RedisSettings(redisHost.get(), redisPort, redisTls, redisAuth, queueCount + REDIS_READ_CONNECTIONS,
+                        RedisSettings.DEFAULT_TIMEOUT, jobs.disconnectTombstone(), jobs.jobIdMemory()),
+                rabbit,
+                new HistoryQueueSettings(rabbit, HistoryQueueSettings.DEFAULT_QUEUE),
+                HistoryWriterSettings.defaults().withCloseTimeout(HISTORY_WRITER_CLOSE),
+                new PostgresSettings(dbHost.get(), dbPort, dbName.get(), dbUser.get(), dbPassword, dbMaxConnections,
+                        dbIdle, dbTlsDisabled, dbProxy, schema),
+                retention));
     }
 
     static String abbreviate(String text) {
@@ -166,6 +199,43 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
             return env.get(variable.name());
         }
 
+        /** What a settings type makes of a value; its refusal becomes this variable's error. */
+        <T> T accepted(Variable variable, Supplier<T> setting) {
+            try {
+                return setting.get();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(variable.name(), e.getMessage());
+            }
+        }
+
+        /** The text, or the fallback, for a settings type to accept. */
+        <T> T text(Variable variable, String fallback, Function<String, T> setting) {
+            String value = string(variable).orElse(fallback);
+            return accepted(variable, () -> setting.apply(value));
+        }
+
+        /** A whole number, or the fallback, for a settings type to accept. */
+        <T> T number(Variable variable, int fallback, IntFunction<T> setting) {
+            int value = string(variable).map(text -> wholeNumber(variable, text)).orElse(fallback);
+            return accepted(variable, () -> setting.apply(value));
+        }
+
+        /** Milliseconds, or the fallback, for a settings type to accept. */
+        <T> T millis(Variable variable, Duration fallback, Function<Duration, T> setting) {
+            Duration value = string(variable).map(text -> Duration.ofMillis(wholeNumber(variable, text))).orElse(fallback);
+            return accepted(variable, () -> setting.apply(value));
+        }
+
+        private static int wholeNumber(Variable variable, String text) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                String problem = text.matches("[+-]?\\d+") ? "is out of range" : "must be a whole number";
+                throw new ConfigException(variable.name(), problem + ", got '" + abbreviate(text) + "'");
+            }
+        }
+
+        /** A whole number in a range this class owns: the app's own settings. */
         int intIn(Variable variable, int fallback, int min, int max) {
             Optional<String> value = string(variable);
             if (value.isEmpty()) return fallback;
@@ -184,6 +254,10 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
 
         private static String range(int min, int max) {
             return max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max;
+        }
+
+        Duration seconds(Variable variable, Duration fallback) {
+            return Duration.ofSeconds(intIn(variable, (int) fallback.toSeconds(), 1, Integer.MAX_VALUE));
         }
 
         int port(Variable variable, int fallback) {
@@ -217,28 +291,15 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
             return level;
         }
 
-        /** The adapter's parser, so that the app and the adapter cannot disagree on a connection string. */
-        Optional<AmqpEndpoint> amqp() {
-            return string(RABBIT_MQ_CONNECTION_STRING).map(value -> {
-                try {
-                    return AmqpEndpoint.parse(value);
-                } catch (IllegalArgumentException e) {
-                    // Its message starts with the variable's name, which ConfigException puts in front itself.
-                    String name = RABBIT_MQ_CONNECTION_STRING.name();
-                    throw new ConfigException(name, e.getMessage().replaceFirst("^" + name + " ", ""));
-                }
-            });
-        }
-
         /** A plain password, or RelayBox's {@code {"authToken": "..."}}. */
-        Optional<Secret> redisAuth() {
+        Optional<String> redisAuth() {
             Optional<String> value = string(REDIS_AUTH);
-            if (value.isEmpty() || !value.get().startsWith("{")) return value.map(Secret::new);
+            if (value.isEmpty() || !value.get().startsWith("{")) return value;
             try {
                 JsonElement token = JsonParser.parseString(value.get()).getAsJsonObject().get("authToken");
                 if (token == null || !token.isJsonPrimitive() || token.getAsString().isEmpty())
                     throw new ConfigException(REDIS_AUTH.name(), "is JSON without a non-empty string \"authToken\"");
-                return Optional.of(new Secret(token.getAsString()));
+                return Optional.of(token.getAsString());
             } catch (JsonParseException | IllegalStateException e) {
                 throw new ConfigException(REDIS_AUTH.name(), "starts with '{' but is not a JSON object "
                         + "(value not shown: it is a secret)");

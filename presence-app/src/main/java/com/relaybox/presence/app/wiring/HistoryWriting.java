@@ -9,7 +9,6 @@ import com.relaybox.presence.app.Managed;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
@@ -17,15 +16,15 @@ import java.util.OptionalLong;
  * is away history is {@code DEGRADED}, not down: the records wait in the queue and presence goes on.
  */
 final class HistoryWriting implements Managed {
-    /** A batch not written by then stays in the queue, unacknowledged, for the next start. */
-    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
-
     private final HistoryQueueSettings queue;
+    private final HistoryWriterSettings settings;
     private final PostgresHistory history;
     private volatile HistoryWriter writer;
 
-    HistoryWriting(HistoryQueueSettings queue, PostgresHistory history, MeterRegistry registry) {
+    HistoryWriting(HistoryQueueSettings queue, HistoryWriterSettings settings, PostgresHistory history,
+                   MeterRegistry registry) {
         this.queue = queue;
+        this.settings = settings;
         this.history = history;
         Gauge.builder("presence.history.backlog", this, HistoryWriting::backlog)
                 .description("History messages not yet written to PostgreSQL (ready in the queue or in the writer's hands)")
@@ -51,7 +50,7 @@ final class HistoryWriting implements Managed {
 
     @Override
     public void start() {
-        writer = new HistoryWriter(queue, HistoryWriterSettings.defaults().withCloseTimeout(CLOSE_TIMEOUT), history);
+        writer = new HistoryWriter(queue, settings, history);
     }
 
     @Override

@@ -8,10 +8,9 @@ import com.relaybox.presence.adapter.postgres.HistoryRetention;
 import com.relaybox.presence.adapter.postgres.PostgresHistory;
 import com.relaybox.presence.adapter.postgres.PostgresSettings;
 import com.relaybox.presence.adapter.rabbitmq.history.HistoryQueueSettings;
+import com.relaybox.presence.adapter.rabbitmq.history.HistoryWriterSettings;
 import com.relaybox.presence.app.HealthCheck;
 import com.relaybox.presence.app.Managed;
-import com.relaybox.presence.app.config.DbConfig;
-import com.relaybox.presence.app.config.Secret;
 import com.relaybox.presence.core.port.out.HistoryReader;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -22,24 +21,20 @@ import java.util.Objects;
  * outbox queue that {@link RabbitModule} provides.
  */
 public final class PostgresModule extends AbstractModule {
-    private final DbConfig db;
+    private final PostgresSettings settings;
+    private final HistoryRetention retention;
+    private final HistoryWriterSettings writer;
 
-    public PostgresModule(DbConfig db) {
-        this.db = Objects.requireNonNull(db, "db");
+    public PostgresModule(PostgresSettings settings, HistoryRetention retention, HistoryWriterSettings writer) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.retention = Objects.requireNonNull(retention, "retention");
+        this.writer = Objects.requireNonNull(writer, "writer");
     }
 
     @Provides
     @Singleton
-    PostgresSettings settings() {
-        return new PostgresSettings(db.host(), db.port(), db.database(), db.user(),
-                db.password().map(Secret::reveal).orElse(""), db.maxConnections(), db.idleTimeout(), !db.tls(),
-                db.proxy(), db.schema());
-    }
-
-    @Provides
-    @Singleton
-    PostgresHistory history(PostgresSettings settings) {
-        return new PostgresHistory(settings, HistoryRetention.ofDays(db.retentionDays()));
+    PostgresHistory history() {
+        return new PostgresHistory(settings, retention);
     }
 
     @Provides
@@ -55,7 +50,7 @@ public final class PostgresModule extends AbstractModule {
     @Provides
     @Singleton
     HistoryWriting writing(HistoryQueueSettings queue, PostgresHistory history, MeterRegistry registry) {
-        return new HistoryWriting(queue, history, registry);
+        return new HistoryWriting(queue, writer, history, registry);
     }
 
     @ProvidesIntoSet

@@ -4,16 +4,13 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
-import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
 import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
-import com.relaybox.presence.adapter.rabbitmq.QueueType;
 import com.relaybox.presence.adapter.rabbitmq.RabbitBroadcaster;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.adapter.rabbitmq.history.HistoryQueueSettings;
 import com.relaybox.presence.adapter.rabbitmq.history.RabbitHistoryOutbox;
 import com.relaybox.presence.app.HealthCheck;
 import com.relaybox.presence.app.Managed;
-import com.relaybox.presence.app.config.JobConfig;
 import com.relaybox.presence.app.http.JobIntake;
 import com.relaybox.presence.app.http.PublishingIntake;
 import com.relaybox.presence.core.json.JobParser;
@@ -22,7 +19,6 @@ import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -30,31 +26,17 @@ import java.util.Objects;
  * {@code POST /v1/jobs}, and the history outbox (records wait there, durably, for PostgreSQL).
  */
 public final class RabbitModule extends AbstractModule {
-    /**
-     * How long the consumers may take to finish their batches at shutdown: inside the service's
-     * 10 s, after HTTP has stopped and before the connections close.
-     */
-    static final Duration CONSUMER_SHUTDOWN = Duration.ofSeconds(6);
+    private final RabbitSettings settings;
+    private final HistoryQueueSettings historyQueue;
 
-    private final AmqpEndpoint rabbit;
-
-    public RabbitModule(AmqpEndpoint rabbit) {
-        this.rabbit = Objects.requireNonNull(rabbit, "rabbit");
+    public RabbitModule(RabbitSettings settings, HistoryQueueSettings historyQueue) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.historyQueue = Objects.requireNonNull(historyQueue, "historyQueue");
     }
 
     @Provides
     @Singleton
-    RabbitSettings settings(JobConfig jobs) {
-        return RabbitSettings.of(rabbit)
-                .withQueueCount(jobs.queueCount())
-                .withQueueType(QueueType.parse(jobs.queueType().wireName()))
-                .withBatching(jobs.batchSize(), jobs.prefetch(), jobs.batchWait())
-                .withShutdownTimeout(CONSUMER_SHUTDOWN);
-    }
-
-    @Provides
-    @Singleton
-    RabbitBroadcaster broadcaster(RabbitSettings settings) {
+    RabbitBroadcaster broadcaster() {
         return new RabbitBroadcaster(settings);
     }
 
@@ -71,7 +53,7 @@ public final class RabbitModule extends AbstractModule {
 
     @Provides
     @Singleton
-    PresenceJobPublisher publisher(RabbitSettings settings) {
+    PresenceJobPublisher publisher() {
         return new PresenceJobPublisher(settings);
     }
 
@@ -88,7 +70,7 @@ public final class RabbitModule extends AbstractModule {
 
     @Provides
     @Singleton
-    JobConsumers consumers(RabbitSettings settings, ProcessJobs jobs, MeterRegistry registry) {
+    JobConsumers consumers(ProcessJobs jobs, MeterRegistry registry) {
         return new JobConsumers(settings, jobs, registry);
     }
 
@@ -108,15 +90,14 @@ public final class RabbitModule extends AbstractModule {
     }
 
     @Provides
-    @Singleton
-    HistoryQueueSettings historyQueue(RabbitSettings settings) {
-        return new HistoryQueueSettings(settings, HistoryQueueSettings.DEFAULT_QUEUE);
+    HistoryQueueSettings historyQueue() {
+        return historyQueue;
     }
 
     @Provides
     @Singleton
-    RabbitHistoryOutbox outbox(HistoryQueueSettings queue) {
-        return new RabbitHistoryOutbox(queue);
+    RabbitHistoryOutbox outbox() {
+        return new RabbitHistoryOutbox(historyQueue);
     }
 
     @Provides

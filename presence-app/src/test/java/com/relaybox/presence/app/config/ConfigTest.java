@@ -1,6 +1,11 @@
 package com.relaybox.presence.app.config;
 
+import com.relaybox.presence.adapter.postgres.HistoryRetention;
+import com.relaybox.presence.adapter.postgres.PostgresSettings;
 import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
+import com.relaybox.presence.adapter.rabbitmq.QueueType;
+import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
+import com.relaybox.presence.adapter.redis.RedisSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -53,8 +58,7 @@ class ConfigTest {
         assertThat(config.services()).isEmpty();
         assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 4004, Optional.empty()));
         assertThat(config.log()).isEqualTo(new LogConfig("info", false));
-        assertThat(config.jobs()).isEqualTo(new JobConfig(5, QueueType.QUORUM, 200, Duration.ZERO, 400,
-                65_536, Duration.ofSeconds(600), Duration.ofHours(24)));
+        assertThat(config.jobs()).isEqualTo(new JobConfig(65_536, Duration.ofSeconds(600), Duration.ofHours(24)));
     }
 
     @Test
@@ -64,10 +68,21 @@ class ConfigTest {
         assertThat(config.modeReason())
                 .isEqualTo("PRESENCE_MODE unset and REDIS_HOST and RABBIT_MQ_CONNECTION_STRING are set");
         ServicesConfig services = config.services().orElseThrow();
-        assertThat(services.redis()).isEqualTo(new RedisConfig("127.0.0.1", 6379, true, Optional.empty()));
-        assertThat(services.rabbit()).isEqualTo(new AmqpEndpoint(false, "127.0.0.1", 5672, "guest", "guest", "/"));
-        assertThat(services.db()).isEqualTo(new DbConfig("127.0.0.1", 5432, "test", "postgres", Optional.empty(), 10,
-                Duration.ofMillis(10_000), true, false, "presence", 30));
+        // A Redis connection per shard consumer and 8 for reads.
+        assertThat(services.redis()).isEqualTo(new RedisSettings("127.0.0.1", 6379, true, Optional.empty(), 5 + 8,
+                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(600), Duration.ofHours(24)));
+        RabbitSettings rabbit = services.rabbit();
+        assertThat(rabbit.endpoint()).isEqualTo(new AmqpEndpoint(false, "127.0.0.1", 5672, "guest", "guest", "/"));
+        assertThat(rabbit.queueCount()).isEqualTo(5);
+        assertThat(rabbit.queueType()).isEqualTo(QueueType.QUORUM);
+        assertThat(rabbit.batchSize()).isEqualTo(200);
+        assertThat(rabbit.batchMaxWait()).isEqualTo(Duration.ZERO);
+        assertThat(rabbit.prefetch()).isEqualTo(400);
+        assertThat(services.historyQueue().rabbit()).isEqualTo(rabbit);
+        assertThat(services.historyQueue().queue()).isEqualTo("presence-history");
+        assertThat(services.postgres()).isEqualTo(new PostgresSettings("127.0.0.1", 5432, "test", "postgres", "", 10,
+                Duration.ofMillis(10_000), false, false, "presence"));
+        assertThat(services.retention()).isEqualTo(HistoryRetention.ofDays(30));
     }
 
     @Test
@@ -113,21 +128,29 @@ class ConfigTest {
             "REDIS_PORT|0|must be a port number between 1 and 65535, got '0'",
             "DB_PORT|65536|must be a port number between 1 and 65535, got '65536'",
             "PRESENCE_HTTP_PORT|http|must be a whole number between 0 and 65535, got 'http'",
-            "RABBIT_MQ_QUEUE_COUNT|0|must be between 1 and 1000, got 0",
-            "RABBIT_MQ_QUEUE_COUNT|-3|must be between 1 and 1000, got -3",
-            "RABBIT_MQ_QUEUE_COUNT|five|must be a whole number between 1 and 1000, got 'five'",
-            "RABBIT_MQ_QUEUE_TYPE|stream|must be 'quorum' or 'classic', got 'stream'",
+            "RABBIT_MQ_QUEUE_COUNT|0|the queue count must be between 1 and 1000, got 0",
+            "RABBIT_MQ_QUEUE_COUNT|-3|the queue count must be between 1 and 1000, got -3",
+            "RABBIT_MQ_QUEUE_COUNT|1001|the queue count must be between 1 and 1000, got 1001",
+            "RABBIT_MQ_QUEUE_COUNT|five|must be a whole number, got 'five'",
+            "RABBIT_MQ_QUEUE_COUNT|99999999999|is out of range, got '99999999999'",
+            "RABBIT_MQ_QUEUE_TYPE|stream|the queue type must be 'quorum' or 'classic', got 'stream'",
             "LOG_LEVEL|verbose|must be one of error, warn, info, debug, got 'verbose'",
             "LOCALHOST|yes|must be 'true' or 'false', got 'yes'",
             "DB_TLS_DISABLED|1|must be 'true' or 'false', got '1'",
-            "DB_MAX_CONNECTIONS|0|must be between 1 and 1000, got 0",
-            "DB_IDLE_TIMEOUT_MS|soon|must be a whole number of at least 1, got 'soon'",
-            "PRESENCE_BATCH_SIZE|0|must be between 1 and 10000, got 0",
-            "PRESENCE_BATCH_MAX_WAIT_MS|1001|must be between 0 and 1000, got 1001",
+            "DB_MAX_CONNECTIONS|0|the pool size must be between 1 and 1000, got 0",
+            "DB_MAX_CONNECTIONS|1001|the pool size must be between 1 and 1000, got 1001",
+            "DB_IDLE_TIMEOUT_MS|soon|must be a whole number, got 'soon'",
+            "DB_IDLE_TIMEOUT_MS|-1|the idle timeout must not be negative, got -1 ms",
+            "PRESENCE_BATCH_SIZE|0|the batch size must be between 1 and 10000, got 0",
+            "PRESENCE_BATCH_SIZE|10001|the batch size must be between 1 and 10000, got 10001",
+            "PRESENCE_BATCH_MAX_WAIT_MS|1001|the batch wait must be between 0 and 1000 ms, got 1001 ms",
+            "PRESENCE_BATCH_MAX_WAIT_MS|-1|the batch wait must be between 0 and 1000 ms, got -1 ms",
+            "RABBIT_MQ_PREFETCH|65536|the prefetch must be at least the batch size (200) and at most 65535, got 65536",
             "PRESENCE_MAX_DATA_BYTES|0|must be between 1 and 67108864, got 0",
             "PRESENCE_DISCONNECT_TOMBSTONE_S|0|must be at least 1, got 0",
-            "PRESENCE_DB_SCHEMA|Presence-History|must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), got 'Presence-History'",
-            "PRESENCE_HISTORY_RETENTION_DAYS|0|must be between 1 and 36500, got 0",
+            "PRESENCE_DB_SCHEMA|Presence-History|the schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), got 'Presence-History'",
+            "PRESENCE_HISTORY_RETENTION_DAYS|-1|the retention must be between 0 and 36500 days, got -1",
+            "PRESENCE_HISTORY_RETENTION_DAYS|36501|the retention must be between 0 and 36500 days, got 36501",
     })
     void aMalformedValueNamesTheVariableAndWhatIsWrong(String variable, String value, String problem) {
         // Checked in embedded mode too: a set variable is checked whether or not the mode uses it.
@@ -141,8 +164,24 @@ class ConfigTest {
     @Test
     void prefetchMustHoldABatch() {
         ConfigException e = error(Map.of("PRESENCE_BATCH_SIZE", "200", "RABBIT_MQ_PREFETCH", "100"));
-        assertThat(e.getMessage()).isEqualTo("RABBIT_MQ_PREFETCH: must be at least PRESENCE_BATCH_SIZE (200), got 100");
-        assertThat(config(Map.of("PRESENCE_BATCH_SIZE", "500")).jobs().prefetch()).isEqualTo(500);
+        assertThat(e.getMessage())
+                .isEqualTo("RABBIT_MQ_PREFETCH: the prefetch must be at least the batch size (200) and at most 65535, got 100");
+        assertThat(config(with(services(), "PRESENCE_BATCH_SIZE", "500")).services().orElseThrow().rabbit().prefetch())
+                .isEqualTo(500);
+    }
+
+    @Test
+    void zeroKeepsIdleConnectionsAndHistory() {
+        ServicesConfig services = config(with(services(), "DB_IDLE_TIMEOUT_MS", "0",
+                "PRESENCE_HISTORY_RETENTION_DAYS", "0")).services().orElseThrow();
+        assertThat(services.postgres().idleTimeout()).isZero();
+        assertThat(services.retention().keepsForever()).isTrue();
+    }
+
+    @Test
+    void anIdleTimeoutUnderTheFloorIsRaisedToTenSeconds() {
+        assertThat(config(with(services(), "DB_IDLE_TIMEOUT_MS", "1")).services().orElseThrow().postgres().idleTimeout())
+                .isEqualTo(Duration.ofSeconds(10));
     }
 
     @ParameterizedTest
@@ -162,7 +201,7 @@ class ConfigTest {
         for (Map<String, String> base : java.util.List.of(Map.of("PRESENCE_MODE", "embedded"), services())) {
             ConfigException e = error(with(base, "RABBIT_MQ_CONNECTION_STRING", value));
             assertThat(e.variable()).isEqualTo("RABBIT_MQ_CONNECTION_STRING");
-            assertThat(e.problem()).isEqualTo(problem + " (value not shown: it may hold a password)");
+            assertThat(e.problem()).isEqualTo("the connection string " + problem + " (value not shown: it may hold a password)");
             assertThat(e.getMessage()).doesNotContain("s3cret").doesNotContain("alice");
         }
     }
@@ -170,7 +209,7 @@ class ConfigTest {
     @Test
     void theConnectionStringIsTakenApartByTheAdapter() {
         AmqpEndpoint rabbit = config(with(services(), "RABBIT_MQ_CONNECTION_STRING",
-                "amqps://pres%40ence:p%3Ass+w@rabbit.example:5999/relay%2Fbox")).services().orElseThrow().rabbit();
+                "amqps://pres%40ence:p%3Ass+w@rabbit.example:5999/relay%2Fbox")).services().orElseThrow().rabbit().endpoint();
         assertThat(rabbit).isEqualTo(new AmqpEndpoint(true, "rabbit.example", 5999, "pres@ence", "p:ss+w", "relay/box"));
         assertThat(rabbit.toString()).isEqualTo("amqps://pres@ence@rabbit.example:5999/relay%2Fbox");
     }
@@ -196,10 +235,10 @@ class ConfigTest {
 
     @Test
     void redisAuthIsPlainOrRelayBoxJson() {
-        assertThat(config(with(services(), "REDIS_AUTH", "pw")).services().orElseThrow().redis().password())
-                .contains(new Secret("pw"));
+        assertThat(config(with(services(), "REDIS_AUTH", "pw")).services().orElseThrow().redis().authToken())
+                .contains("pw");
         assertThat(config(with(services(), "REDIS_AUTH", "{\"authToken\":\"tok\"}")).services().orElseThrow()
-                .redis().password()).contains(new Secret("tok"));
+                .redis().authToken()).contains("tok");
         ConfigException notJson = error(with(services(), "REDIS_AUTH", "{authToken: s3cret"));
         assertThat(notJson.variable()).isEqualTo("REDIS_AUTH");
         assertThat(notJson.getMessage()).doesNotContain("s3cret");
@@ -213,13 +252,22 @@ class ConfigTest {
                 "DB_PORT", "5433", "DB_PASSWORD", "pw", "DB_MAX_CONNECTIONS", "7", "DB_IDLE_TIMEOUT_MS", "2000",
                 "DB_TLS_DISABLED", "TRUE", "DB_PROXY_ENABLED", "true", "PRESENCE_DB_SCHEMA", "presence_it",
                 "PRESENCE_HISTORY_RETENTION_DAYS", "7", "RABBIT_MQ_QUEUE_COUNT", "3", "RABBIT_MQ_QUEUE_TYPE", "classic",
+                "PRESENCE_BATCH_SIZE", "100", "RABBIT_MQ_PREFETCH", "150", "PRESENCE_BATCH_MAX_WAIT_MS", "5",
+                "PRESENCE_DISCONNECT_TOMBSTONE_S", "5", "PRESENCE_JOB_MEMORY_S", "3600", "PRESENCE_MAX_DATA_BYTES", "1024",
                 "LOG_LEVEL", "DEBUG", "LOCALHOST", "true"));
         ServicesConfig services = config.services().orElseThrow();
-        assertThat(services.redis()).isEqualTo(new RedisConfig("127.0.0.1", 6380, false, Optional.empty()));
-        assertThat(services.db()).isEqualTo(new DbConfig("127.0.0.1", 5433, "test", "postgres",
-                Optional.of(new Secret("pw")), 7, Duration.ofMillis(2000), false, true, "presence_it", 7));
-        assertThat(config.jobs().queueCount()).isEqualTo(3);
-        assertThat(config.jobs().queueType()).isEqualTo(QueueType.CLASSIC);
+        assertThat(config.jobs()).isEqualTo(new JobConfig(1024, Duration.ofSeconds(5), Duration.ofHours(1)));
+        assertThat(services.redis()).isEqualTo(new RedisSettings("127.0.0.1", 6380, false, Optional.empty(), 3 + 8,
+                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(5), Duration.ofHours(1)));
+        // 2000 ms is under the pool's floor of 10 s.
+        assertThat(services.postgres()).isEqualTo(new PostgresSettings("127.0.0.1", 5433, "test", "postgres", "pw", 7,
+                Duration.ofSeconds(10), true, true, "presence_it"));
+        assertThat(services.retention()).isEqualTo(HistoryRetention.ofDays(7));
+        assertThat(services.rabbit().queueCount()).isEqualTo(3);
+        assertThat(services.rabbit().queueType()).isEqualTo(QueueType.CLASSIC);
+        assertThat(services.rabbit().batchSize()).isEqualTo(100);
+        assertThat(services.rabbit().prefetch()).isEqualTo(150);
+        assertThat(services.rabbit().batchMaxWait()).isEqualTo(Duration.ofMillis(5));
         assertThat(config.log()).isEqualTo(new LogConfig("debug", true));
     }
 

@@ -10,9 +10,9 @@ import java.util.Objects;
  * The durable queue that carries history records from the presence path to the history writer.
  *
  * @param rabbit the broker and how this module talks to it, as for the jobs: its endpoint, the
- *               connection name, the queue type ({@code RABBIT_MQ_QUEUE_TYPE}, for the history
- *               queue too) and how long {@code record} waits for the broker's confirm; its job
- *               settings are not used here
+ *               connection name, the queue type (the job queues', for the history queue too) and
+ *               how long {@code record} waits for the broker's confirm; its job settings are not
+ *               used here
  * @param queue  the queue's name (default {@code presence-history}); undecodable messages go to
  *               {@code <queue>-dlq}
  */

@@ -36,7 +36,7 @@ class HistorySettingsTest {
     @Test
     void badQueueSettingsAreRefusedSayingWhatIsWrong() {
         assertThatThrownBy(() -> QueueType.parse("stream"))
-                .hasMessageStartingWith("RABBIT_MQ_QUEUE_TYPE must be 'quorum' or 'classic'");
+                .hasMessageStartingWith("the queue type must be 'quorum' or 'classic'");
         assertThatThrownBy(() -> new HistoryQueueSettings(RabbitSettings.of(URI), "q".repeat(201)))
                 .hasMessageStartingWith("the history queue name must be 1 to 200 characters");
         assertThatThrownBy(() -> new HistoryQueueSettings(RabbitSettings.of(URI), " "))
