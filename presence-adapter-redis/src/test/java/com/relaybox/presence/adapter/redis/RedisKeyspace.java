@@ -1,11 +1,9 @@
 package com.relaybox.presence.adapter.redis;
 
 import com.relaybox.presence.core.contract.PresenceSnapshot;
+import com.relaybox.presence.testkit.RedisKeys;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -80,24 +78,12 @@ final class RedisKeyspace implements AutoCloseable {
 
     /** Deletes every key of the app, RelayBox's and the store's own. */
     void deleteApp(String app) {
-        for (String pattern : List.of("presence:" + app + ":*", "connection:" + app + ":*",
-                "presence-job:" + app + "*", "presence-tombstone:" + app + ":*")) {
-            List<String> keys = keys(pattern);
-            for (int i = 0; i < keys.size(); i += 500)
-                jedis.unlink(keys.subList(i, Math.min(keys.size(), i + 500)).toArray(String[]::new));
-        }
+        RedisKeys.deleteMatching(jedis, "presence:" + app + ":*", "connection:" + app + ":*",
+                "presence-job:" + app + "*", "presence-tombstone:" + app + ":*");
     }
 
     List<String> keys(String pattern) {
-        List<String> keys = new ArrayList<>();
-        ScanParams params = new ScanParams().match(pattern).count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = jedis.scan(cursor, params);
-            keys.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return keys;
+        return RedisKeys.scan(jedis, pattern);
     }
 
     private void requireType(String key, String type) {
