@@ -3,8 +3,8 @@ package com.relaybox.presence.adapter.redis;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
 import com.relaybox.presence.testkit.Poll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,16 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BookkeepingIT {
     private final String app = RedisKeyspace.newApp();
     private final TestJobs jobs = new TestJobs(app);
-    private final RedisKeyspace redis = new RedisKeyspace();
-
-    @AfterEach
-    void cleanUp() {
-        try {
-            redis.deleteApp(app);
-        } finally {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final RedisKeyspace redis = RedisKeyspace.cleaningUp(app);
 
     @Test
     void aJobRecordIsSmallAndExpiresAfterTheJobMemory() {
