@@ -197,7 +197,11 @@ class ConsumerRecoveryIT {
     }
 
     private void assertEveryRoomComplete(BroadcastCapture capture) {
-        Poll.until(WAIT, () -> firstSeqsPerRoom(capture).values().stream().allMatch(seqs -> seqs.size() == JOBS_PER_ROOM));
+        // Every room, not only those heard from: a shard whose consumer is still recovering has sent nothing yet.
+        Poll.until(WAIT, () -> {
+            Map<String, List<Integer>> seqsPerRoom = firstSeqsPerRoom(capture);
+            return seqsPerRoom.size() == ROOMS && seqsPerRoom.values().stream().allMatch(seqs -> seqs.size() == JOBS_PER_ROOM);
+        });
         Map<String, List<Integer>> firstSeqs = firstSeqsPerRoom(capture);
         List<Integer> expected = new ArrayList<>();
         for (int seq = 0; seq < JOBS_PER_ROOM; seq++) expected.add(seq);
