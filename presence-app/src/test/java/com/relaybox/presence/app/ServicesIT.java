@@ -7,6 +7,7 @@ import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
 import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.Shard;
+import com.relaybox.presence.testkit.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +63,7 @@ class ServicesIT {
                         job(services, "j4", JobType.UPDATE, lobby, conn2, "bob", "{\"n\":4}"),
                         job(services, "j5", JobType.LEAVE, lobby, conn3, "carol", "null"),
                         job(services, "j6", JobType.JOIN, side, conn1, "alice", "{\"n\":6}")));
-                ServicesFixture.await("6 broadcasts", Duration.ofSeconds(30), () -> broadcasts.size() >= 6);
+                Poll.await(Duration.ofSeconds(30), "6 broadcasts", () -> broadcasts.size() >= 6);
 
                 // CONTRACT §3: RelayBox's keys.
                 assertThat(services.redis.hkeys("presence:" + lobby + ":members")).containsExactlyInAnyOrder(conn1, conn2);
@@ -77,7 +78,7 @@ class ServicesIT {
 
                 // Phase 2: the disconnect leaves both rooms (published after, so it cannot overtake the joins).
                 publisher.publishAll(List.of(disconnect(services, "j7", conn1)));
-                ServicesFixture.await("8 broadcasts", Duration.ofSeconds(30), () -> broadcasts.size() >= 8);
+                Poll.await(Duration.ofSeconds(30), "8 broadcasts", () -> broadcasts.size() >= 8);
                 assertThat(services.redis.lrange("presence:" + lobby + ":index", 0, -1)).containsExactly(conn2);
                 assertThat(services.redis.exists("presence:" + side + ":members")).isFalse();
                 assertThat(services.redis.exists("presence:" + side + ":index")).isFalse();
@@ -104,7 +105,7 @@ class ServicesIT {
                 assertThat(get(base + "/v1/rooms/" + enc(lobby) + "/count").body()).isEqualTo("{\"count\":1}");
                 assertThat(get(base + "/v1/connections/" + enc(conn2) + "/rooms").body()).isEqualTo("[\"" + lobby + "\"]");
                 assertThat(get(base + "/v1/connections/" + enc(conn1) + "/rooms").body()).isEqualTo("[]");
-                ServicesFixture.await("history of the lobby in PostgreSQL", Duration.ofSeconds(30), () ->
+                Poll.await(Duration.ofSeconds(30), "history of the lobby in PostgreSQL", () ->
                         JsonParser.parseString(getQuietly(base + "/v1/rooms/" + enc(lobby) + "/history")).getAsJsonArray().size() == 6);
                 JsonArray history = JsonParser.parseString(get(base + "/v1/rooms/" + enc(lobby) + "/history?limit=2").body())
                         .getAsJsonArray();
@@ -117,13 +118,13 @@ class ServicesIT {
                         + "h1\",\"data\":" + body(app, lobby, app + ":conn-4", "dave", "null") + "}");
                 assertThat(queued.statusCode()).isEqualTo(202);
                 assertThat(queued.body()).isEqualTo("{\"id\":\"" + services.jobPrefix + "h1\",\"status\":\"queued\"}");
-                ServicesFixture.await("the HTTP job applied", Duration.ofSeconds(30),
+                Poll.await(Duration.ofSeconds(30), "the HTTP job applied",
                         () -> getQuietly(base + "/v1/rooms/" + enc(lobby) + "/count").equals("{\"count\":2}"));
                 HttpResponse<String> refused = post(base + "/v1/jobs", "{\"type\":\"presence:join\",\"id\":\"" + services.jobPrefix
                         + "h2\",\"data\":" + body("otherapp", lobby, app + ":conn-5", "eve", "null") + "}");
                 assertThat(refused.statusCode()).isEqualTo(400);
                 assertThat(refused.body()).contains("not to session.appPid 'otherapp'");
-                assertThat(services.depth("presence-dlq")).isZero();
+                assertThat(services.vhost.ready("presence-dlq")).isZero();
 
                 // The HTTP job's state shows before its broadcast is confirmed and its batch counted: poll.
                 List<String> expected = List.of(
@@ -136,7 +137,7 @@ class ServicesIT {
                         "presence_history_backlog_messages");
                 String[] metrics = {""};
                 try {
-                    ServicesFixture.await("metrics", Duration.ofSeconds(30),
+                    Poll.await(Duration.ofSeconds(30), "metrics",
                             () -> expected.stream().allMatch((metrics[0] = getQuietly(base + "/metrics"))::contains));
                 } catch (AssertionError timedOut) {
                     assertThat(metrics[0]).contains(expected);

@@ -3,6 +3,8 @@ package com.relaybox.presence.app;
 import com.google.gson.JsonParser;
 import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
 import com.relaybox.presence.core.domain.JobType;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.RedisKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +46,7 @@ class ShutdownIT {
             publish(services, publisher, rooms, 0, BEFORE_STOP);
             try (JarProcess first = JarProcess.start(dir, services.env())) {
                 first.awaitStarted();
-                ServicesFixture.await("the first service to apply some jobs", Duration.ofSeconds(60),
+                Poll.await(Duration.ofSeconds(60), "the first service to apply some jobs",
                         () -> broadcasts.size() >= 200);
                 first.terminate();
                 assertThat(first.awaitExit(Duration.ofSeconds(15))).as("exit code after SIGTERM").isEqualTo(0);
@@ -57,16 +59,10 @@ class ShutdownIT {
             publish(services, publisher, rooms, BEFORE_STOP, JOBS_PER_ROOM);
             try (JarProcess second = JarProcess.start(dir, services.env())) {
                 second.awaitStarted();
-                ServicesFixture.await("every job applied", Duration.ofSeconds(120), () -> lastSequences(services, rooms)
+                Poll.await(Duration.ofSeconds(120), "every job applied", () -> lastSequences(services, rooms)
                         .values().stream().allMatch(seq -> seq == JOBS_PER_ROOM - 1));
-                ServicesFixture.await("the queues drained", Duration.ofSeconds(30), () -> {
-                    try {
-                        return services.jobsWaiting() == 0;
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                ServicesFixture.await("all history in PostgreSQL", Duration.ofSeconds(60), () -> {
+                Poll.await(Duration.ofSeconds(30), "the queues drained", () -> services.jobsWaiting() == 0);
+                Poll.await(Duration.ofSeconds(60), "all history in PostgreSQL", () -> {
                     try {
                         return services.historyCounts()[0] >= ROOMS * JOBS_PER_ROOM;
                     } catch (Exception e) {
@@ -79,14 +75,14 @@ class ShutdownIT {
 
             int total = ROOMS * JOBS_PER_ROOM;
             // Exactly once in state: each job id is remembered once, each room holds its one member with the last data.
-            assertThat(services.keys("presence-job:" + services.jobPrefix + "*")).hasSize(total);
+            assertThat(RedisKeys.scan(services.redis, "presence-job:" + services.jobPrefix + "*")).hasSize(total);
             for (String room : rooms) {
                 assertThat(services.redis.llen("presence:" + room + ":index")).isEqualTo(1);
                 assertThat(services.redis.hlen("presence:" + room + ":members")).isEqualTo(1);
             }
             // History: one record per job, none twice.
             assertThat(services.historyCounts()).containsExactly(total, total);
-            assertThat(services.depth("presence-dlq")).isZero();
+            assertThat(services.vhost.ready("presence-dlq")).isZero();
 
             // Broadcasts: at least once each, and per room the first sight of each job in order; a repeat
             // (a redelivery after the stop) carries the same data as the first.

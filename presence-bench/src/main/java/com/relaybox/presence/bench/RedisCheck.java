@@ -2,9 +2,8 @@ package com.relaybox.presence.bench;
 
 import com.relaybox.presence.core.contract.Invariants;
 import com.relaybox.presence.core.contract.PresenceSnapshot;
+import com.relaybox.presence.testkit.RedisKeys;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +21,8 @@ final class RedisCheck {
         try (Jedis jedis = new Jedis(host, port)) {
             String app = bodies.app();
             List<String> keys = new ArrayList<>();
-            keys.addAll(scan(jedis, "presence:" + app + ":*"));
-            keys.addAll(scan(jedis, "connection:" + app + ":*"));
+            keys.addAll(RedisKeys.scan(jedis, "presence:" + app + ":*"));
+            keys.addAll(RedisKeys.scan(jedis, "connection:" + app + ":*"));
 
             Map<String, List<String>> indexes = new HashMap<>();
             Map<String, Map<String, String>> members = new HashMap<>();
@@ -52,23 +51,8 @@ final class RedisCheck {
                 if (!want.equals(have))
                     violations.add(room + ": the generator's model has " + want.size() + " members, Redis " + have.size());
             }
-            if (delete) {
-                for (int i = 0; i < keys.size(); i += 500)
-                    jedis.del(keys.subList(i, Math.min(keys.size(), i + 500)).toArray(String[]::new));
-            }
+            if (delete) RedisKeys.delete(jedis, keys);
             return new Result(members.size(), keys.size(), violations);
         }
-    }
-
-    private static List<String> scan(Jedis jedis, String pattern) {
-        List<String> keys = new ArrayList<>();
-        ScanParams params = new ScanParams().match(pattern).count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = jedis.scan(cursor, params);
-            keys.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return keys;
     }
 }

@@ -14,10 +14,12 @@ import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.TimeSource;
 import com.relaybox.presence.core.service.PresenceJobs;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.PostgresSchema;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -46,14 +48,14 @@ class HistoryOutageIT {
 
     @Test
     void presenceGoesOnWhilePostgresIsCutAndEveryRecordLandsOnceAfterwards() throws Exception {
-        String schema = TestDatabase.newSchema();
         String app = "outage";
         InMemoryBroadcaster broadcaster = new InMemoryBroadcaster();
         AtomicInteger batchesDone = new AtomicInteger();
         Set<String> expected = new HashSet<>();
-        try (TestVhost vhost = TestVhost.create(); TcpProxy proxy = new TcpProxy(5432)) {
+        try (PostgresSchema schema = PostgresSchema.named("outage").create();
+             RabbitVhost vhost = RabbitVhost.named("history-outage").create(); TcpProxy proxy = new TcpProxy(5432)) {
             HistoryQueueSettings queue = HistoryQueueSettings.of(vhost.uri());
-            PostgresSettings settings = TestDatabase.settings(schema).withAddress("127.0.0.1", proxy.port());
+            PostgresSettings settings = TestSettings.of(schema).withAddress("127.0.0.1", proxy.port());
             HistoryWriterSettings writerSettings = HistoryWriterSettings.defaults()
                     .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
             try (PostgresHistory history = new PostgresHistory(settings, HistoryRetention.ofDays(30));
@@ -74,34 +76,32 @@ class HistoryOutageIT {
                                     }
                         batchesDone.incrementAndGet();
                         // Pace the flow so the outage falls in its middle: wait for the test's signal in the cut.
-                        if (b == BATCHES / 3) Eventually.until(WAIT, "the cut", () -> cutDone);
-                        if (b == 2 * BATCHES / 3) Eventually.until(WAIT, "the writer degraded", () -> degradedSeen);
+                        if (b == BATCHES / 3) Poll.await(WAIT, "the cut", () -> cutDone);
+                        if (b == 2 * BATCHES / 3) Poll.await(WAIT, "the writer degraded", () -> degradedSeen);
                     }
                 });
 
-                Eventually.until(WAIT, "a third of the jobs applied", () -> batchesDone.get() > BATCHES / 3);
+                Poll.await(WAIT, "a third of the jobs applied", () -> batchesDone.get() > BATCHES / 3);
                 proxy.cut();
                 cutDone = true;
                 int atCut = batchesDone.get();
-                Eventually.until(WAIT, "the writer reports history degraded", () -> !writer.status().healthy());
+                Poll.await(WAIT, "the writer reports history degraded", () -> !writer.status().healthy());
                 degradedSeen = true;
 
                 // Presence keeps working: jobs are applied, broadcast and put in the outbox while the database is away.
-                Eventually.until(WAIT, "more jobs applied during the cut", () -> batchesDone.get() >= 2 * BATCHES / 3);
+                Poll.await(WAIT, "more jobs applied during the cut", () -> batchesDone.get() >= 2 * BATCHES / 3);
                 assertThat(batchesDone.get()).isGreaterThan(atCut);
                 assertThat(writer.status().backlogMessages().orElseThrow()).isPositive();
                 assertThat(history.isHealthy()).isFalse();
 
                 proxy.restore();
                 flow.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                Eventually.until(WAIT, "every record written", () -> rows(schema) == expected.size());
-                Eventually.until(WAIT, "the writer healthy with no backlog", () -> writer.status().healthy()
+                Poll.await(WAIT, "every record written", () -> rows(schema) == expected.size());
+                Poll.await(WAIT, "the writer healthy with no backlog", () -> writer.status().healthy()
                         && writer.status().backlogMessages().orElse(-1) == 0);
             }
             assertThat(broadcaster.events()).hasSize(expected.size());
             assertThat(keys(schema)).isEqualTo(expected);
-        } finally {
-            TestDatabase.dropSchema(schema);
         }
     }
 
@@ -119,15 +119,15 @@ class HistoryOutageIT {
         return batch;
     }
 
-    private static long rows(String schema) {
-        return TestDatabase.count("SELECT count(*) FROM " + schema + ".presence_event");
+    private static long rows(PostgresSchema schema) {
+        return PostgresSchema.count("SELECT count(*) FROM " + schema.name() + ".presence_event");
     }
 
-    private static Set<String> keys(String schema) throws Exception {
+    private static Set<String> keys(PostgresSchema schema) throws Exception {
         Set<String> keys = new HashSet<>();
-        try (Connection connection = DriverManager.getConnection(TestDatabase.URL);
+        try (Connection connection = PostgresSchema.connect();
              Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT job_id, event_index FROM " + schema + ".presence_event")) {
+             ResultSet rs = statement.executeQuery("SELECT job_id, event_index FROM " + schema.name() + ".presence_event")) {
             while (rs.next()) keys.add(rs.getString(1) + "/" + rs.getInt(2));
         }
         return keys;

@@ -24,11 +24,14 @@ import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.TimeSource;
 import com.relaybox.presence.core.service.PresenceJobs;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.PostgresSchema;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -47,8 +50,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HistoryPipelineIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String SCHEMA = TestDatabase.newSchema();
-    private static TestVhost vhost;
+    @RegisterExtension
+    static final PostgresSchema SCHEMA = PostgresSchema.named("pipeline");
+    @RegisterExtension
+    static final RabbitVhost vhost = RabbitVhost.named("history-pipeline");
     private static HistoryQueueSettings queue;
     private static PostgresHistory history;
     private static RabbitHistoryOutbox outbox;
@@ -58,9 +63,8 @@ class HistoryPipelineIT {
 
     @BeforeAll
     static void start() {
-        vhost = TestVhost.create();
         queue = HistoryQueueSettings.of(vhost.uri());
-        history = new PostgresHistory(TestDatabase.settings(SCHEMA), HistoryRetention.ofDays(30));
+        history = new PostgresHistory(TestSettings.of(SCHEMA), HistoryRetention.ofDays(30));
         outbox = new RabbitHistoryOutbox(queue);
         writer = new HistoryWriter(queue, HistoryWriterSettings.defaults(), history);
         jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), new InMemoryPresenceStore(),
@@ -72,18 +76,16 @@ class HistoryPipelineIT {
         writer.close();
         outbox.close();
         history.close();
-        TestDatabase.dropSchema(SCHEMA);
-        vhost.close();
     }
 
     private long rows(String where) {
-        return TestDatabase.count("SELECT count(*) FROM " + SCHEMA + ".presence_event WHERE app = '" + app + "'"
+        return PostgresSchema.count("SELECT count(*) FROM " + SCHEMA.name() + ".presence_event WHERE app = '" + app + "'"
                 + (where.isEmpty() ? "" : " AND " + where));
     }
 
     /** Waits until the writer has passed {@code written} records in all to the database and nothing is left in the queue. */
     private static void drained(long written) {
-        Eventually.until(WAIT, "the writer passed " + written + " records and the queue is empty", () ->
+        Poll.await(WAIT, "the writer passed " + written + " records and the queue is empty", () ->
                 writer.status().recordsWritten() >= written && writer.status().backlogMessages().equals(OptionalLong.of(0)));
     }
 
@@ -104,12 +106,12 @@ class HistoryPipelineIT {
         outcomes.addAll(applied(jobs, batch2));
         assertThat(outcomes.get(4)).isInstanceOf(Outcome.Ignored.class);
         long before = writer.status().recordsWritten();
-        Eventually.until(WAIT, "7 rows", () -> rows("") == 7);
+        Poll.await(WAIT, "7 rows", () -> rows("") == 7);
         drained(before);
 
-        try (java.sql.Connection connection = DriverManager.getConnection(TestDatabase.URL);
+        try (java.sql.Connection connection = PostgresSchema.connect();
              Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT * FROM " + SCHEMA + ".presence_event WHERE app = '" + app
+             ResultSet rs = statement.executeQuery("SELECT * FROM " + SCHEMA.name() + ".presence_event WHERE app = '" + app
                      + "' ORDER BY id")) {
             List<Map<String, Object>> found = new ArrayList<>();
             while (rs.next()) {

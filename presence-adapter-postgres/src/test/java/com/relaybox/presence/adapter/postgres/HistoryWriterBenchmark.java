@@ -11,6 +11,9 @@ import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.Confirmations;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.PostgresSchema;
+import com.relaybox.presence.testkit.RabbitVhost;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,11 +39,11 @@ public final class HistoryWriterBenchmark {
         for (int i = 2; i < args.length; i++) batchSizes.add(Integer.parseInt(args[i]));
         if (batchSizes.isEmpty()) batchSizes = List.of(500, 1_000, 2_000, 5_000);
 
-        try (TestVhost vhost = TestVhost.create()) {
+        try (RabbitVhost vhost = RabbitVhost.named("history-bench").create()) {
             for (int batch : batchSizes) {
-                String schema = TestDatabase.newSchema();
                 HistoryQueueSettings queue = new HistoryQueueSettings(RabbitSettings.of(vhost.uri()), "bench-" + batch);
-                try (PostgresHistory history = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(30))) {
+                try (PostgresSchema schema = PostgresSchema.named("bench").create();
+                     PostgresHistory history = new PostgresHistory(TestSettings.of(schema), HistoryRetention.ofDays(30))) {
                     long publishStart = System.nanoTime();
                     try (RabbitHistoryOutbox outbox = new RabbitHistoryOutbox(queue)) {
                         for (int m = 0; m < total / perMessage; m++) Confirmations.await(outbox.record(records(batch, m, perMessage)));
@@ -50,16 +53,14 @@ public final class HistoryWriterBenchmark {
                     long drainStart = System.nanoTime();
                     HistoryWriterSettings settings = HistoryWriterSettings.defaults().withBatch(batch, Duration.ofMillis(50));
                     try (HistoryWriter writer = new HistoryWriter(queue, settings, history)) {
-                        Eventually.until(Duration.ofMinutes(10), "drained", () -> writer.status().recordsWritten() >= total);
+                        Poll.await(Duration.ofMinutes(10), "drained", () -> writer.status().recordsWritten() >= total);
                     }
                     double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
-                    long rows = TestDatabase.count("SELECT count(*) FROM " + schema + ".presence_event");
+                    long rows = PostgresSchema.count("SELECT count(*) FROM " + schema.name() + ".presence_event");
                     System.out.printf("batch %5d records: %d rows in %.2f s = %,.0f records/s written"
                                     + " (preload: %d messages of %d records confirmed in %.2f s = %,.0f records/s)%n",
                             batch, rows, drainSeconds, rows / drainSeconds, total / perMessage, perMessage, publishSeconds,
                             total / publishSeconds);
-                } finally {
-                    TestDatabase.dropSchema(schema);
                 }
                 directInsertRate(batch, total);
             }
@@ -68,16 +69,14 @@ public final class HistoryWriterBenchmark {
 
     /** PostgresHistory alone, same records and batch size, no broker: what the database side can take. */
     private static void directInsertRate(int batch, int total) {
-        String schema = TestDatabase.newSchema();
-        try (PostgresHistory history = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(30))) {
+        try (PostgresSchema schema = PostgresSchema.named("bench").create();
+             PostgresHistory history = new PostgresHistory(TestSettings.of(schema), HistoryRetention.ofDays(30))) {
             List<List<HistoryRecord>> batches = new ArrayList<>();
             for (int b = 0; b < total / batch; b++) batches.add(records(-batch, b, batch));
             long start = System.nanoTime();
             for (List<HistoryRecord> records : batches) Confirmations.await(history.record(records));
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("batch %5d records: PostgresHistory.record alone: %,.0f records/s%n", batch, total / seconds);
-        } finally {
-            TestDatabase.dropSchema(schema);
         }
     }
 

@@ -6,13 +6,13 @@ import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
-import org.junit.jupiter.api.AfterEach;
+import com.relaybox.presence.testkit.PostgresSchema;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -25,30 +25,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The schema's life: created by the migrations, left alone when current, migrated late when the database was down. */
 class MigrationIT {
     private static final Instant T0 = Instant.parse("2024-10-03T14:49:14.329Z");
-    private final String schema = TestDatabase.newSchema();
+    @RegisterExtension
+    final PostgresSchema schema = PostgresSchema.named("migration");
     private final NspRoomId room = new NspRoomId("app1", "chat");
 
-    @AfterEach
-    void dropSchema() {
-        TestDatabase.dropSchema(schema);
-    }
-
     private long migrationsApplied() {
-        return TestDatabase.count("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE success AND version IS NOT NULL"
+        return PostgresSchema.count("SELECT count(*) FROM " + schema.name() + ".flyway_schema_history WHERE success AND version IS NOT NULL"
                 + " AND type = 'SQL'");
     }
 
     @Test
     void aFreshSchemaIsMigratedToTheLatestVersion() {
-        try (PostgresHistory history = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(30))) {
+        try (PostgresHistory history = new PostgresHistory(TestSettings.of(schema), HistoryRetention.ofDays(30))) {
             assertThat(history.isHealthy()).isTrue();
         }
-        assertThat(TestDatabase.count("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE version = '1' AND success"))
+        assertThat(PostgresSchema.count("SELECT count(*) FROM " + schema.name() + ".flyway_schema_history WHERE version = '1' AND success"))
                 .isEqualTo(1);
-        assertThat(TestDatabase.count("SELECT count(*) FROM information_schema.columns WHERE table_schema = '" + schema
+        assertThat(PostgresSchema.count("SELECT count(*) FROM information_schema.columns WHERE table_schema = '" + schema.name()
                 + "' AND table_name = 'presence_event' AND column_name IN ('app', 'room', 'connection_id', 'client_id', 'event',"
                 + " 'data', 'user_info', 'event_at', 'recorded_at', 'job_id', 'event_index')")).isEqualTo(11);
-        assertThat(TestDatabase.count("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + schema + "' AND indexname IN"
+        assertThat(PostgresSchema.count("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + schema.name() + "' AND indexname IN"
                 + " ('presence_event_job_event_key', 'presence_event_room_time_idx', 'presence_event_recorded_at_idx')"))
                 .isEqualTo(3);
     }
@@ -56,22 +52,22 @@ class MigrationIT {
     @Test
     void startingAgainOnACurrentSchemaAppliesNothingAndKeepsTheData() {
         HistoryRecord record = Fixtures.record("job-1", 0, room, "c1", EventType.JOIN, "{}", T0);
-        try (PostgresHistory first = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(30))) {
+        try (PostgresHistory first = new PostgresHistory(TestSettings.of(schema), HistoryRetention.ofDays(30))) {
             Confirmations.await(first.record(List.of(record)));
         }
-        long before = TestDatabase.count("SELECT count(*) FROM " + schema + ".flyway_schema_history");
+        long before = PostgresSchema.count("SELECT count(*) FROM " + schema.name() + ".flyway_schema_history");
 
-        try (PostgresHistory second = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(30))) {
+        try (PostgresHistory second = new PostgresHistory(TestSettings.of(schema), HistoryRetention.ofDays(30))) {
             assertThat(second.migrate()).isZero();
             assertThat(second.history(room, T0, T0.plusSeconds(1), 10)).hasSize(1);
         }
-        assertThat(TestDatabase.count("SELECT count(*) FROM " + schema + ".flyway_schema_history")).isEqualTo(before);
+        assertThat(PostgresSchema.count("SELECT count(*) FROM " + schema.name() + ".flyway_schema_history")).isEqualTo(before);
         assertThat(migrationsApplied()).isEqualTo(1);
     }
 
     @Test
     void aRoomsTimeRangeIsReadThroughItsIndexWithoutSorting() throws Exception {
-        try (PostgresHistory history = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(30))) {
+        try (PostgresHistory history = new PostgresHistory(TestSettings.of(schema), HistoryRetention.ofDays(30))) {
             List<HistoryRecord> records = new ArrayList<>();
             for (int i = 0; i < 200; i++)
                 records.add(Fixtures.record("job-" + i, 0, new NspRoomId("app1", "room" + (i % 20)), "c" + i,
@@ -79,14 +75,14 @@ class MigrationIT {
             Confirmations.await(history.record(records));
         }
         StringBuilder plan = new StringBuilder();
-        try (Connection connection = DriverManager.getConnection(TestDatabase.URL);
+        try (Connection connection = PostgresSchema.connect();
              Statement statement = connection.createStatement()) {
-            statement.execute("ANALYZE " + schema + ".presence_event");
+            statement.execute("ANALYZE " + schema.name() + ".presence_event");
             // Make every other plan look dear: if the index can deliver the rows in order, no Sort remains.
             statement.execute("SET enable_seqscan = off");
             statement.execute("SET enable_bitmapscan = off");
             statement.execute("SET enable_sort = off");
-            try (ResultSet rs = statement.executeQuery("EXPLAIN SELECT * FROM " + schema + ".presence_event"
+            try (ResultSet rs = statement.executeQuery("EXPLAIN SELECT * FROM " + schema.name() + ".presence_event"
                     + " WHERE app = 'app1' AND room = 'room3' AND event_at >= '2024-10-03T14:49:00Z' AND event_at < '2024-10-03T15:00:00Z'"
                     + " ORDER BY event_at DESC, id DESC LIMIT 100")) {
                 while (rs.next()) plan.append(rs.getString(1)).append('\n');
@@ -99,7 +95,7 @@ class MigrationIT {
     void aDatabaseDownAtStartIsMigratedOnFirstUseOnceItIsBack() throws Exception {
         try (TcpProxy proxy = new TcpProxy(5432)) {
             proxy.cut();
-            PostgresSettings settings = TestDatabase.settings(schema).withAddress("127.0.0.1", proxy.port());
+            PostgresSettings settings = TestSettings.of(schema).withAddress("127.0.0.1", proxy.port());
             try (PostgresHistory history = new PostgresHistory(settings, HistoryRetention.ofDays(30))) {
                 HistoryRecord record = Fixtures.record("job-1", 0, room, "c1", EventType.JOIN, "{}", T0);
                 assertThat(history.isHealthy()).isFalse();
@@ -121,7 +117,7 @@ class MigrationIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        PostgresSettings settings = TestDatabase.settings(schema).withAddress("127.0.0.1", closedPort);
+        PostgresSettings settings = TestSettings.of(schema).withAddress("127.0.0.1", closedPort);
         try (PostgresHistory history = new PostgresHistory(settings, HistoryRetention.ofDays(30))) {
             assertThatThrownBy(history::purgeExpired).isInstanceOf(DependencyUnavailableException.class);
             assertThat(history.isHealthy()).isFalse();
@@ -130,8 +126,8 @@ class MigrationIT {
 
     @Test
     void aDatabaseThatDoesNotExistStopsTheStartSayingSo() {
-        PostgresSettings settings = new PostgresSettings("127.0.0.1", 5432, "no_such_database_" + schema, "postgres", "",
-                2, PostgresSettings.DEFAULT_IDLE_TIMEOUT, true, false, schema);
+        PostgresSettings settings = new PostgresSettings("127.0.0.1", 5432, "no_such_database_" + schema.name(), "postgres", "",
+                2, PostgresSettings.DEFAULT_IDLE_TIMEOUT, true, false, schema.name());
         assertThatThrownBy(() -> new PostgresHistory(settings, HistoryRetention.ofDays(30)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no such database (check the database name)");
     }

@@ -11,9 +11,11 @@ import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.HistoryReader;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
+import com.relaybox.presence.testkit.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.List;
@@ -23,19 +25,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Core's history contract against the real PostgreSQL, in a schema of its own; and what jsonb refuses. */
 class PostgresHistoryIT extends HistoryContract {
-    private static final String SCHEMA = TestDatabase.newSchema();
+    @RegisterExtension
+    static final PostgresSchema SCHEMA = PostgresSchema.named("history");
     private static final Instant T0 = Instant.parse("2024-10-03T14:49:14.329Z");
     private static PostgresHistory history;
 
     @BeforeAll
     static void start() {
-        history = new PostgresHistory(TestDatabase.settings(SCHEMA), HistoryRetention.ofDays(30));
+        history = new PostgresHistory(TestSettings.of(SCHEMA), HistoryRetention.ofDays(30));
     }
 
     @AfterAll
     static void stop() {
         history.close();
-        TestDatabase.dropSchema(SCHEMA);
     }
 
     @Override
@@ -49,7 +51,7 @@ class PostgresHistoryIT extends HistoryContract {
     }
 
     private long rows() {
-        return TestDatabase.count("SELECT count(*) FROM " + SCHEMA + ".presence_event WHERE app = '" + app + "'");
+        return PostgresSchema.count("SELECT count(*) FROM " + SCHEMA.name() + ".presence_event WHERE app = '" + app + "'");
     }
 
     @Test
@@ -95,7 +97,7 @@ class PostgresHistoryIT extends HistoryContract {
         Confirmations.await(history.record(List.of(future, past)));
 
         assertThat(rows()).isEqualTo(2);
-        assertThat(TestDatabase.count("SELECT count(*) FROM " + SCHEMA + ".presence_event WHERE app = '" + app
+        assertThat(PostgresSchema.count("SELECT count(*) FROM " + SCHEMA.name() + ".presence_event WHERE app = '" + app
                 + "' AND event_at IN ('infinity', '-infinity')")).isEqualTo(2);
         assertThat(history.history(room, Instant.MIN, Instant.MAX, 10)).extracting(HistoryRecord::timestamp)
                 .containsExactly(Instant.MIN);

@@ -5,8 +5,9 @@ import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.Confirmations;
-import org.junit.jupiter.api.AfterEach;
+import com.relaybox.presence.testkit.PostgresSchema;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RetentionIT {
     private static final Instant T0 = Instant.parse("2024-10-03T14:49:14.329Z");
-    private final String schema = TestDatabase.newSchema();
+    @RegisterExtension
+    final PostgresSchema schema = PostgresSchema.named("retention");
     private final NspRoomId room = new NspRoomId("app1", "chat");
-
-    @AfterEach
-    void dropSchema() {
-        TestDatabase.dropSchema(schema);
-    }
 
     private void recordAndAge(PostgresHistory history) {
         List<HistoryRecord> records = new ArrayList<>();
@@ -31,16 +28,16 @@ class RetentionIT {
             records.add(Fixtures.record("job-" + i, 0, room, "c" + i, EventType.JOIN, "{}", T0.plusSeconds(i)));
         Confirmations.await(history.record(records));
         // 23 rows recorded 31 days ago, 5 rows 29 days ago, the rest just now.
-        TestDatabase.execute("UPDATE " + schema + ".presence_event SET recorded_at = now() - interval '31 days'"
+        PostgresSchema.execute("UPDATE " + schema.name() + ".presence_event SET recorded_at = now() - interval '31 days'"
                 + " WHERE job_id IN (SELECT 'job-' || i FROM generate_series(0, 22) i)");
-        TestDatabase.execute("UPDATE " + schema + ".presence_event SET recorded_at = now() - interval '29 days'"
+        PostgresSchema.execute("UPDATE " + schema.name() + ".presence_event SET recorded_at = now() - interval '29 days'"
                 + " WHERE job_id IN (SELECT 'job-' || i FROM generate_series(23, 27) i)");
     }
 
     @Test
     void thePurgeDeletesWhatIsOlderThanTheRetentionInBoundedStatements() {
         HistoryRetention retention = new HistoryRetention(30, Duration.ofHours(1), 5);
-        try (PostgresHistory history = new PostgresHistory(TestDatabase.settings(schema), retention)) {
+        try (PostgresHistory history = new PostgresHistory(TestSettings.of(schema), retention)) {
             recordAndAge(history);
 
             assertThat(history.purgeExpired()).isEqualTo(23);
@@ -53,11 +50,11 @@ class RetentionIT {
 
     @Test
     void aRetentionOfZeroKeepsEverything() {
-        try (PostgresHistory history = new PostgresHistory(TestDatabase.settings(schema), HistoryRetention.ofDays(0))) {
+        try (PostgresHistory history = new PostgresHistory(TestSettings.of(schema), HistoryRetention.ofDays(0))) {
             recordAndAge(history);
 
             assertThat(history.purgeExpired()).isZero();
-            assertThat(TestDatabase.count("SELECT count(*) FROM " + schema + ".presence_event")).isEqualTo(40);
+            assertThat(PostgresSchema.count("SELECT count(*) FROM " + schema.name() + ".presence_event")).isEqualTo(40);
         }
     }
 }

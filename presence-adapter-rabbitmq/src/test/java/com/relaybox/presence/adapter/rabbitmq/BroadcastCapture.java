@@ -8,6 +8,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.RabbitVhost;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,21 +37,19 @@ final class BroadcastCapture implements AutoCloseable {
     }
 
     /** Subscribed to every room of the app, as the realtime service binds: {@code $$:<app>:<shard>} for each shard. */
-    static BroadcastCapture ofApp(Broker broker, String app, int queueCount) {
+    static BroadcastCapture ofApp(RabbitVhost broker, String app, int queueCount) {
         List<String> keys = new ArrayList<>();
         for (int shard = 0; shard < queueCount; shard++) keys.add("$$:" + app + ":" + shard);
         return new BroadcastCapture(broker, keys);
     }
 
     /** Subscribed to everything ({@code #}; topic words are split at dots, and these keys have none). */
-    static BroadcastCapture ofAll(Broker broker) {
+    static BroadcastCapture ofAll(RabbitVhost broker) {
         return new BroadcastCapture(broker, List.of("#"));
     }
 
-    private BroadcastCapture(Broker broker, List<String> bindingKeys) {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setVirtualHost(broker.vhost);
+    private BroadcastCapture(RabbitVhost broker, List<String> bindingKeys) {
+        ConnectionFactory factory = broker.connectionFactory();
         factory.setAutomaticRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(500);
         try {

@@ -4,6 +4,6 @@ package com.relaybox.presence.adapter.rabbitmq;
 class ClassicQueueRecoveryIT extends ConsumerRecoveryIT {
     @Override
     RabbitSettings settings() {
-        return broker.settings().withQueueType(QueueType.CLASSIC);
+        return TestSettings.of(broker).withQueueType(QueueType.CLASSIC);
     }
 }

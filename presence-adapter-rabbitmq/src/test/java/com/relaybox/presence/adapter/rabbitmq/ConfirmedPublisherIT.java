@@ -5,11 +5,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
-import org.junit.jupiter.api.AfterAll;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,26 +25,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Confirms, returns and channel failures of {@link ConfirmedPublisher}, against the real broker. */
 class ConfirmedPublisherIT {
     private static final AMQP.BasicProperties PLAIN = new AMQP.BasicProperties();
-    private static Broker broker;
+    @RegisterExtension
+    static final RabbitVhost broker = RabbitVhost.named("confirmed-publisher");
 
     private Connection connection;
     private Channel reader;
     private ConfirmedPublisher publisher;
     private String queue;
 
-    @BeforeAll
-    static void createVhost() {
-        broker = Broker.newVhost("confirmed-publisher");
-    }
-
-    @AfterAll
-    static void deleteVhost() {
-        broker.close();
-    }
-
     @BeforeEach
     void open() throws IOException {
-        connection = broker.rawConnection();
+        connection = broker.connection();
         reader = connection.createChannel();
         queue = reader.queueDeclare().getQueue();
         publisher = new ConfirmedPublisher(connection, Duration.ofSeconds(10), "test");

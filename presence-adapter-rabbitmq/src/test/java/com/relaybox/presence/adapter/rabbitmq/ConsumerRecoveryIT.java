@@ -10,10 +10,11 @@ import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
-import org.junit.jupiter.api.AfterAll;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,26 +42,17 @@ class ConsumerRecoveryIT {
     private static final int ROOMS = 20;
     private static final int JOBS_PER_ROOM = 251;           // join, leave, ..., join: each room ends with its member in
     private static final Duration WAIT = Duration.ofSeconds(60);
-    static Broker broker;
+    @RegisterExtension
+    static final RabbitVhost broker = RabbitVhost.named("recovery");
 
     private final String app = "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 11);
     private final InMemoryPresenceStore store = new InMemoryPresenceStore();
     private final InMemoryHistory history = new InMemoryHistory();
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    @BeforeAll
-    static void createVhost() {
-        broker = Broker.newVhost("recovery");
-    }
-
-    @AfterAll
-    static void deleteVhost() {
-        broker.close();
-    }
-
     /** The settings of this class's instances; a subclass runs everything on classic queues. */
     RabbitSettings settings() {
-        return broker.settings();
+        return TestSettings.of(broker);
     }
 
     @AfterEach
@@ -196,7 +189,7 @@ class ConsumerRecoveryIT {
                     break;
                 } catch (DependencyUnavailableException e) {
                     if (System.nanoTime() > deadline) throw e;
-                    Poll.until(Duration.ofMillis(100), () -> false);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // a producer's backoff
                 }
             }
         }
@@ -204,7 +197,11 @@ class ConsumerRecoveryIT {
     }
 
     private void assertEveryRoomComplete(BroadcastCapture capture) {
-        Poll.until(WAIT, () -> firstSeqsPerRoom(capture).values().stream().allMatch(seqs -> seqs.size() == JOBS_PER_ROOM));
+        // Every room, not only those heard from: a shard whose consumer is still recovering has sent nothing yet.
+        Poll.until(WAIT, () -> {
+            Map<String, List<Integer>> seqsPerRoom = firstSeqsPerRoom(capture);
+            return seqsPerRoom.size() == ROOMS && seqsPerRoom.values().stream().allMatch(seqs -> seqs.size() == JOBS_PER_ROOM);
+        });
         Map<String, List<Integer>> firstSeqs = firstSeqsPerRoom(capture);
         List<Integer> expected = new ArrayList<>();
         for (int seq = 0; seq < JOBS_PER_ROOM; seq++) expected.add(seq);

@@ -13,10 +13,11 @@ import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.StoreCommand;
-import org.junit.jupiter.api.AfterAll;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Jobs in, broadcasts out, through the real broker, with the in-memory store and history of core. */
 class JobConsumerIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static Broker broker;
+    @RegisterExtension
+    static final RabbitVhost broker = RabbitVhost.named("consumer");
 
     private final String app = "a" + UUID.randomUUID().toString().replace("-", "").substring(0, 11);
     private final InMemoryPresenceStore store = new InMemoryPresenceStore();
@@ -42,16 +44,6 @@ class JobConsumerIT {
     private RabbitSettings settings;
     private PresenceJobPublisher publisher;
     private BroadcastCapture capture;
-
-    @BeforeAll
-    static void createVhost() {
-        broker = Broker.newVhost("consumer");
-    }
-
-    @AfterAll
-    static void deleteVhost() {
-        broker.close();
-    }
 
     private void setUp(RabbitSettings chosen) {
         settings = chosen;
@@ -71,7 +63,7 @@ class JobConsumerIT {
 
     @Test
     void aPublishedJobIsAppliedAndBroadcastWithTheExactRoutingKeyAndBody() {
-        setUp(broker.settings());
+        setUp(TestSettings.of(broker));
         opened(new PresenceService(settings, store, history));
 
         String job = JobBodies.room(app, "chat", "c1", "join", "{\"message\":\"hello\"}");
@@ -97,7 +89,7 @@ class JobConsumerIT {
 
     @Test
     void aThousandAlternatingJobsOfOneRoomAreBroadcastInPublishOrder() {
-        setUp(broker.settings());
+        setUp(TestSettings.of(broker));
         RecordingObserver observer = new RecordingObserver();
         opened(new PresenceService(settings, store, history, 65_536, observer));
 
@@ -127,7 +119,7 @@ class JobConsumerIT {
 
     @Test
     void eachRejectedJobLandsInTheDeadLetterQueueUnchangedWithItsReasonAndTheConsumerGoesOn() {
-        setUp(broker.settings());
+        setUp(TestSettings.of(broker));
         RecordingObserver observer = new RecordingObserver();
         PresenceService service = opened(new PresenceService(settings, store, history, 1024, observer));
         long deadLettersBefore = service.consumer.deadLetterDepth().messages();
@@ -193,7 +185,7 @@ class JobConsumerIT {
 
     @Test
     void jobsPublishedWithoutWaitingForConfirmsAreAppliedInPublishOrder() {
-        setUp(broker.settings());
+        setUp(TestSettings.of(broker));
         opened(new PresenceService(settings, store, history));
         List<PresenceJobPublisher.Job> jobs = alternatingJobs("async", 500);
 
@@ -206,7 +198,7 @@ class JobConsumerIT {
 
     @Test
     void laterBatchesAreAppliedAndBroadcastWhileEarlierOnesAwaitTheirConfirmationUpToTheBound() {
-        setUp(broker.settings().withQueueCount(1).withBatching(5, 400, Duration.ZERO));
+        setUp(TestSettings.of(broker).withQueueCount(1).withBatching(5, 400, Duration.ZERO));
         HeldConfirmations history = new HeldConfirmations();
         RecordingObserver observer = new RecordingObserver();
         PresenceService service = opened(new PresenceService(settings, store, history, 65_536, observer));
@@ -231,7 +223,7 @@ class JobConsumerIT {
 
     @Test
     void batchesStillUnconfirmedWhenTheServiceStopsAreLeftToTheBrokerAndAppliedByTheNext() {
-        setUp(broker.settings().withQueueCount(1).withBatching(5, 400, Duration.ZERO)
+        setUp(TestSettings.of(broker).withQueueCount(1).withBatching(5, 400, Duration.ZERO)
                 .withConfirmTimeout(Duration.ofMillis(500)));
         HeldConfirmations never = new HeldConfirmations();
         PresenceService first = opened(new PresenceService(settings, store, never, 65_536, JobConsumerObserver.NONE));
@@ -253,7 +245,7 @@ class JobConsumerIT {
 
     @Test
     void aFailedConfirmationAppliesThatBatchAndEveryLaterOneAgainInOrder() {
-        setUp(broker.settings().withQueueCount(1).withBatching(5, 400, Duration.ZERO)
+        setUp(TestSettings.of(broker).withQueueCount(1).withBatching(5, 400, Duration.ZERO)
                 .withRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(60)));
         HeldConfirmations history = new HeldConfirmations();
         RecordingObserver observer = new RecordingObserver();
@@ -305,7 +297,7 @@ class JobConsumerIT {
 
     @Test
     void aStoreThatIsUnreachableForAWhileIsRetriedInOrderWithNothingLostOrDeadLettered() {
-        setUp(broker.settings().withRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(60)));
+        setUp(TestSettings.of(broker).withRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(60)));
         StoreDecorators.Flaky flaky = new StoreDecorators.Flaky(store, 4);
         RecordingObserver observer = new RecordingObserver();
         PresenceService service = opened(new PresenceService(settings, flaky, history, 65_536, observer));
@@ -331,7 +323,7 @@ class JobConsumerIT {
 
     @Test
     void aJobWhoseStateIsCorruptIsDeadLetteredAndTheOthersOfItsBatchAreApplied() {
-        setUp(broker.settings());
+        setUp(TestSettings.of(broker));
         String corruptRoom = roomOnTheShardOf("chat", "corrupt");
         List<PresenceJobPublisher.Job> jobs = List.of(
                 PresenceJobPublisher.Job.of(JobType.JOIN, JobBodies.room(app, "chat", "c1", "join", JobBodies.seq(0))),
@@ -358,7 +350,7 @@ class JobConsumerIT {
 
     @Test
     void itTellsItsQueuesDepthsAndWhetherItRuns() {
-        setUp(broker.settings());
+        setUp(TestSettings.of(broker));
         PresenceService service = new PresenceService(settings, store, history);
         try {
             assertThat(Poll.until(WAIT, service.consumer::isRunning)).isTrue();

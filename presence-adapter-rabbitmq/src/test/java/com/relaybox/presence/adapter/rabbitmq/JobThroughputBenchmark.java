@@ -9,6 +9,8 @@ import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.RabbitVhost;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -42,8 +44,8 @@ public final class JobThroughputBenchmark {
         QueueType queueType = args.length > 3 ? QueueType.parse(args[3]) : QueueType.QUORUM;
         int rooms = args.length > 4 ? Integer.parseInt(args[4]) : 1000;
 
-        try (Broker broker = Broker.newVhost("benchmark")) {
-            RabbitSettings settings = broker.settings().withQueueType(queueType)
+        try (RabbitVhost broker = RabbitVhost.named("benchmark").create()) {
+            RabbitSettings settings = TestSettings.of(broker).withQueueType(queueType)
                     .withBatching(batchSize, prefetch, RabbitSettings.DEFAULT_BATCH_MAX_WAIT);
             System.out.printf("settings: %s queues x %d, batch %d, prefetch %d, batch wait %d ms, %d rooms%n",
                     queueType.argument(), settings.queueCount(), batchSize, prefetch, settings.batchMaxWait().toMillis(), rooms);
@@ -113,8 +115,8 @@ public final class JobThroughputBenchmark {
      */
     private static void baseline(int count, QueueType queueType) throws Exception {
         byte[] body = JobBodies.room("bench", "room-1", "c1", "join", JobBodies.seq(1)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (Broker broker = Broker.newVhost("baseline"); Connection publishing = broker.rawConnection();
-             Connection consuming = broker.rawConnection()) {
+        try (RabbitVhost broker = RabbitVhost.named("baseline").create(); Connection publishing = broker.connection();
+             Connection consuming = broker.connection()) {
             Channel publisher = publishing.createChannel();
             publisher.queueDeclare("baseline", true, false, false, java.util.Map.of("x-queue-type", queueType.argument()));
             publisher.confirmSelect();
@@ -150,8 +152,8 @@ public final class JobThroughputBenchmark {
         final AtomicLong lastAt = new AtomicLong();
         final Connection connection;
 
-        Counter(Broker broker) throws IOException {
-            connection = broker.rawConnection();
+        Counter(RabbitVhost broker) throws IOException {
+            connection = broker.connection();
             Channel channel = connection.createChannel();
             channel.exchangeDeclare(Topology.BROADCAST_EXCHANGE, "topic", true);
             String queue = channel.queueDeclare().getQueue();

@@ -11,10 +11,10 @@ import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
-import org.junit.jupiter.api.AfterAll;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,26 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The broadcaster contract of core, and RelayBox's routing-key vectors, on the real broker. */
 class RabbitBroadcasterIT extends PresenceBroadcasterContract {
-    private static Broker broker;
+    @RegisterExtension
+    static final RabbitVhost broker = RabbitVhost.named("broadcaster");
 
     private RabbitBroadcaster broadcaster;
     private BroadcastCapture capture;
 
-    @BeforeAll
-    static void createVhost() {
-        broker = Broker.newVhost("broadcaster");
-    }
-
-    @AfterAll
-    static void deleteVhost() {
-        broker.close();
-    }
-
     @Override
     protected PresenceBroadcaster broadcaster() {
         if (broadcaster == null) {
-            capture = BroadcastCapture.ofApp(broker, app, broker.settings().queueCount());
-            broadcaster = new RabbitBroadcaster(broker.settings());
+            capture = BroadcastCapture.ofApp(broker, app, TestSettings.of(broker).queueCount());
+            broadcaster = new RabbitBroadcaster(TestSettings.of(broker));
         }
         return broadcaster;
     }
@@ -79,7 +70,7 @@ class RabbitBroadcasterIT extends PresenceBroadcasterContract {
 
         for (Map.Entry<Integer, List<JsonObject>> group : byQueueCount.entrySet()) {
             try (BroadcastCapture all = BroadcastCapture.ofAll(broker);
-                 RabbitBroadcaster withN = new RabbitBroadcaster(broker.settings().withQueueCount(group.getKey()))) {
+                 RabbitBroadcaster withN = new RabbitBroadcaster(TestSettings.of(broker).withQueueCount(group.getKey()))) {
                 for (JsonObject vector : group.getValue()) {
                     NspRoomId room = NspRoomId.parse(vector.get("nspRoomId").getAsString());
                     Confirmations.await(withN.broadcast(List.of(Fixtures.event(room, "c1", EventType.JOIN, "null", "2024-10-03T14:49:14.329Z")), Fence.UNFENCED));

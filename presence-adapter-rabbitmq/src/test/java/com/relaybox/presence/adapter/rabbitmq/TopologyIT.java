@@ -7,9 +7,10 @@ import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
 import com.relaybox.presence.core.port.out.TimeSource;
 import com.relaybox.presence.core.service.PresenceJobs;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,31 +21,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The topology of CONTRACT §2, declared at start, and what happens when the broker holds another one. */
 class TopologyIT {
-    private Broker broker;
+    @RegisterExtension
+    final RabbitVhost broker = RabbitVhost.named("topology");
     private final PresenceJobs jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES),
             new InMemoryPresenceStore(), new InMemoryBroadcaster(), new InMemoryHistory(), TimeSource.system());
-
-    @BeforeEach
-    void createVhost() {
-        broker = Broker.newVhost("topology");
-    }
-
-    @AfterEach
-    void deleteVhost() {
-        broker.close();
-    }
 
     @Test
     void aShardQueueThatExistsWithAnotherTypeStopsTheStartWithAMessageNamingItAndTheMismatch() {
         broker.withChannel(channel -> channel.queueDeclare("presence-2", true, false, false, Map.of("x-queue-type", "classic")));
 
-        assertThatThrownBy(() -> RabbitJobConsumer.start(broker.settings(), jobs))
+        assertThatThrownBy(() -> RabbitJobConsumer.start(TestSettings.of(broker), jobs))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("queue 'presence-2' already exists with other arguments than this service declares")
                 .hasMessageContaining("x-queue-type=quorum")
                 .hasMessageContaining("PRECONDITION_FAILED - inequivalent arg")
-                .hasMessageContaining(broker.vhost);
-        assertThatThrownBy(() -> new PresenceJobPublisher(broker.settings()))
+                .hasMessageContaining(broker.name());
+        assertThatThrownBy(() -> new PresenceJobPublisher(TestSettings.of(broker)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("queue 'presence-2'");
         assertThat(Poll.until(Duration.ofSeconds(10), () -> broker.connectionsNamed("it-").isEmpty()))
@@ -56,7 +48,7 @@ class TopologyIT {
         broker.withChannel(channel -> channel.queueDeclare("presence-0", true, false, false,
                 Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", "ds.presence.dlx")));
 
-        assertThatThrownBy(() -> RabbitJobConsumer.start(broker.settings(), jobs))
+        assertThatThrownBy(() -> RabbitJobConsumer.start(TestSettings.of(broker), jobs))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("queue 'presence-0'")
                 .hasMessageContaining("x-single-active-consumer");
@@ -66,7 +58,7 @@ class TopologyIT {
     void anExchangeOfAnotherTypeStopsTheStart() {
         broker.withChannel(channel -> channel.exchangeDeclare("ds.rooms.durable", "fanout", true));
 
-        assertThatThrownBy(() -> new RabbitBroadcaster(broker.settings()))
+        assertThatThrownBy(() -> new RabbitBroadcaster(TestSettings.of(broker)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("exchange 'ds.rooms.durable' already exists with other properties")
                 .hasMessageContaining("type topic");
@@ -74,7 +66,7 @@ class TopologyIT {
 
     @Test
     void theTopologyIsDeclaredIdempotentlyAndRoutesEachShardKeyToItsQueue() {
-        RabbitSettings settings = broker.settings().withQueueCount(3).withQueueType(QueueType.CLASSIC);
+        RabbitSettings settings = TestSettings.of(broker).withQueueCount(3).withQueueType(QueueType.CLASSIC);
         try (PresenceJobPublisher publisher = new PresenceJobPublisher(settings)) {
             RabbitJobConsumer.start(settings, jobs).close();     // declares it again, then goes
         }

@@ -8,6 +8,7 @@ import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,17 +41,13 @@ class AtomicityUnderConcurrencyIT {
     private final String app = RedisKeyspace.newApp();
     private final TestJobs jobs = new TestJobs(app);
     private final List<String> rooms = List.of("lobby", "games", "chat:eu", "chat:us", "r:ü", "quiet");
-    private final RedisKeyspace redis = new RedisKeyspace();
+    @RegisterExtension
+    final RedisKeyspace redis = RedisKeyspace.cleaningUp(app);
     private final List<RedisPresenceStore> stores = new ArrayList<>();
 
     @AfterEach
-    void cleanUp() {
-        try {
-            redis.deleteApp(app);
-        } finally {
-            stores.forEach(RedisPresenceStore::close);
-            redis.close();
-        }
+    void close() {
+        stores.forEach(RedisPresenceStore::close);
     }
 
     @Test

@@ -2,8 +2,9 @@ package com.relaybox.presence.adapter.redis;
 
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
-import org.junit.jupiter.api.AfterEach;
+import com.relaybox.presence.testkit.Poll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,16 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BookkeepingIT {
     private final String app = RedisKeyspace.newApp();
     private final TestJobs jobs = new TestJobs(app);
-    private final RedisKeyspace redis = new RedisKeyspace();
-
-    @AfterEach
-    void cleanUp() {
-        try {
-            redis.deleteApp(app);
-        } finally {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final RedisKeyspace redis = RedisKeyspace.cleaningUp(app);
 
     @Test
     void aJobRecordIsSmallAndExpiresAfterTheJobMemory() {
@@ -48,16 +41,16 @@ class BookkeepingIT {
 
     /** The documented limit: once the record is gone, a very late duplicate is applied again. */
     @Test
-    void afterTheJobMemoryADuplicateAppliesAgain() throws InterruptedException {
+    void afterTheJobMemoryADuplicateAppliesAgain() {
         RedisSettings settings = RedisKeyspace.localSettings().withJobMemory(Duration.ofMillis(300));
         try (RedisPresenceStore store = new RedisPresenceStore(settings)) {
             StoreCommand join = jobs.join("chat", "c1");
             store.apply(List.of(join, jobs.leave("chat", "c1")));
             assertThat(store.apply(List.of(join)).get(0).repeat()).isTrue();
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (redis.jedis.exists("presence-job:" + join.jobId()) && System.nanoTime() < deadline)
-                Thread.sleep(50); // polling a server-side expiry: there is nothing to wait on
+            // Polling a server-side expiry: there is nothing to wait on.
+            Poll.await(Duration.ofSeconds(10), "the job record expired",
+                    () -> !redis.jedis.exists("presence-job:" + join.jobId()));
 
             assertThat(store.apply(List.of(join)).get(0)).isEqualTo(StoreResult.changed(List.of(jobs.room("chat")), join.timestamp()));
             assertThat(store.isMember(jobs.room("chat"), jobs.connection("c1"))).isTrue();

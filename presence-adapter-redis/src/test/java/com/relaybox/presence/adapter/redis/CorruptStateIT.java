@@ -7,6 +7,7 @@ import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -21,17 +22,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CorruptStateIT {
     private final String app = RedisKeyspace.newApp();
     private final TestJobs jobs = new TestJobs(app);
-    private final RedisKeyspace redis = new RedisKeyspace();
+    @RegisterExtension
+    final RedisKeyspace redis = RedisKeyspace.cleaningUp(app);
     private final RedisPresenceStore store = new RedisPresenceStore(RedisKeyspace.localSettings());
 
     @AfterEach
-    void cleanUp() {
-        try {
-            redis.deleteApp(app);
-        } finally {
-            store.close();
-            redis.close();
-        }
+    void close() {
+        store.close();
     }
 
     @Test

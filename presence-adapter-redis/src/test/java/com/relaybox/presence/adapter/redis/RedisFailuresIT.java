@@ -6,6 +6,7 @@ import com.relaybox.presence.core.memory.InMemoryPresenceStore;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
+import com.relaybox.presence.testkit.Poll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -115,8 +116,7 @@ class RedisFailuresIT {
                 }
                 return all;
             });
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (applied.get() < 5 && System.nanoTime() < deadline) Thread.onSpinWait();
+            Poll.until(DEADLINE, () -> applied.get() >= 5);
             server.kill();
             server.start();
 

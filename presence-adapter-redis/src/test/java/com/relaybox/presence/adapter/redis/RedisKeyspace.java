@@ -1,15 +1,16 @@
 package com.relaybox.presence.adapter.redis;
 
 import com.relaybox.presence.core.contract.PresenceSnapshot;
+import com.relaybox.presence.testkit.RedisKeys;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -18,18 +19,41 @@ import java.util.UUID;
  * Raw access to one app's keys in a Redis, as RelayBox sees them: every test confines itself to
  * an app id of its own, reads what is there with plain commands and deletes it afterwards.
  */
-final class RedisKeyspace implements AutoCloseable {
+final class RedisKeyspace implements AutoCloseable, AfterEachCallback {
     static final String HOST = "127.0.0.1";
     static final int PORT = 6379;
 
     final Jedis jedis;
+    private final String testApp;
+
+    private RedisKeyspace(int port, String testApp) {
+        this.jedis = new Jedis(HOST, port);
+        this.testApp = testApp;
+    }
 
     RedisKeyspace(int port) {
-        this.jedis = new Jedis(HOST, port);
+        this(port, null);
     }
 
     RedisKeyspace() {
         this(PORT);
+    }
+
+    /**
+     * The shared Redis for a test of {@code app}: registered with {@code @RegisterExtension} in an
+     * instance field, it deletes the app's keys and closes after each test.
+     */
+    static RedisKeyspace cleaningUp(String app) {
+        return new RedisKeyspace(PORT, app);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        try {
+            deleteApp(Objects.requireNonNull(testApp, "an extension is made by cleaningUp(app)"));
+        } finally {
+            close();
+        }
     }
 
     /** Settings for the shared local Redis, as a test uses them. */
@@ -80,24 +104,12 @@ final class RedisKeyspace implements AutoCloseable {
 
     /** Deletes every key of the app, RelayBox's and the store's own. */
     void deleteApp(String app) {
-        for (String pattern : List.of("presence:" + app + ":*", "connection:" + app + ":*",
-                "presence-job:" + app + "*", "presence-tombstone:" + app + ":*")) {
-            List<String> keys = keys(pattern);
-            for (int i = 0; i < keys.size(); i += 500)
-                jedis.unlink(keys.subList(i, Math.min(keys.size(), i + 500)).toArray(String[]::new));
-        }
+        RedisKeys.deleteMatching(jedis, "presence:" + app + ":*", "connection:" + app + ":*",
+                "presence-job:" + app + "*", "presence-tombstone:" + app + ":*");
     }
 
     List<String> keys(String pattern) {
-        List<String> keys = new ArrayList<>();
-        ScanParams params = new ScanParams().match(pattern).count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = jedis.scan(cursor, params);
-            keys.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return keys;
+        return RedisKeys.scan(jedis, pattern);
     }
 
     private void requireType(String key, String type) {

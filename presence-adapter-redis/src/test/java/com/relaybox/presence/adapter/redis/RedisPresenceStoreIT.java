@@ -4,6 +4,7 @@ import com.relaybox.presence.core.contract.PresenceSnapshot;
 import com.relaybox.presence.core.contract.PresenceStoreContract;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /** Core's store contract, unchanged, against the local Redis. */
 class RedisPresenceStoreIT extends PresenceStoreContract {
-    private final RedisKeyspace redis = new RedisKeyspace();
+    @RegisterExtension
+    final RedisKeyspace redis = RedisKeyspace.cleaningUp(app);
     private final List<RedisPresenceStore> stores = new ArrayList<>();
 
     @Override
@@ -27,12 +29,7 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     }
 
     @AfterEach
-    void deleteKeysAndClose() {
-        try {
-            redis.deleteApp(app);
-        } finally {
-            stores.forEach(RedisPresenceStore::close);
-            redis.close();
-        }
+    void close() {
+        stores.forEach(RedisPresenceStore::close);
     }
 }

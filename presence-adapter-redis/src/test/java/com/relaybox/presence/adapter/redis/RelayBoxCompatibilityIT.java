@@ -14,6 +14,7 @@ import com.relaybox.presence.core.port.out.StoreResult;
 import com.relaybox.presence.core.service.PresenceReads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,18 +36,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RelayBoxCompatibilityIT {
     private final String app = RedisKeyspace.newApp();
     private final NspRoomId lobby = new NspRoomId(app, "chat:lobby");
-    private final RedisKeyspace redis = new RedisKeyspace();
+    @RegisterExtension
+    final RedisKeyspace redis = RedisKeyspace.cleaningUp(app);
     private final RedisPresenceStore store = new RedisPresenceStore(RedisKeyspace.localSettings());
     private final AtomicInteger jobs = new AtomicInteger();
 
     @AfterEach
-    void cleanUp() {
-        try {
-            redis.deleteApp(app);
-        } finally {
-            store.close();
-            redis.close();
-        }
+    void close() {
+        store.close();
     }
 
     @Test

@@ -1,17 +1,17 @@
 package com.relaybox.presence.adapter.rabbitmq.history;
 
-import com.relaybox.presence.adapter.rabbitmq.Broker;
-import com.relaybox.presence.adapter.rabbitmq.Poll;
+import com.relaybox.presence.adapter.rabbitmq.TestSettings;
 import com.relaybox.presence.core.contract.HistoryContract;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.port.out.HistoryReader;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
-import org.junit.jupiter.api.AfterAll;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,25 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 class HistoryThroughTheQueueIT extends HistoryContract {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static Broker broker;
+    @RegisterExtension
+    static final RabbitVhost broker = RabbitVhost.named("history-contract");
     private final InMemoryHistory store = new InMemoryHistory();
     private final AtomicLong recorded = new AtomicLong();
     private RabbitHistoryOutbox outbox;
     private HistoryWriter writer;
 
-    @BeforeAll
-    static void createVhost() {
-        broker = Broker.newVhost("history-contract");
-    }
-
-    @AfterAll
-    static void deleteVhost() {
-        broker.close();
-    }
-
     @BeforeEach
     void start() {
-        HistoryQueueSettings queue = new HistoryQueueSettings(broker.settings().withConfirmTimeout(Duration.ofSeconds(5)),
+        HistoryQueueSettings queue = new HistoryQueueSettings(TestSettings.of(broker).withConfirmTimeout(Duration.ofSeconds(5)),
                 "history-" + UUID.randomUUID());
         outbox = new RabbitHistoryOutbox(queue);
         writer = new HistoryWriter(queue, HistoryWriterSettings.defaults().withBatch(1_000, Duration.ZERO), store);

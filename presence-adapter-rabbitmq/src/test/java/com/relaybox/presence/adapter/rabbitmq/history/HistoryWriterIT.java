@@ -4,17 +4,17 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import com.relaybox.presence.adapter.rabbitmq.Broker;
-import com.relaybox.presence.adapter.rabbitmq.Poll;
+import com.relaybox.presence.adapter.rabbitmq.TestSettings;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
-import org.junit.jupiter.api.AfterAll;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HistoryWriterIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static Broker broker;
+    @RegisterExtension
+    static final RabbitVhost broker = RabbitVhost.named("history-writer");
     private HistoryQueueSettings queue;
     private final HistoryWriterSettings fast = HistoryWriterSettings.defaults()
             .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
@@ -38,21 +39,11 @@ class HistoryWriterIT {
     private Connection admin;
     private Channel channel;
 
-    @BeforeAll
-    static void createVhost() {
-        broker = Broker.newVhost("history-writer");
-    }
-
-    @AfterAll
-    static void deleteVhost() {
-        broker.close();
-    }
-
     @BeforeEach
     void connect() throws Exception {
-        queue = new HistoryQueueSettings(broker.settings().withConfirmTimeout(Duration.ofSeconds(5)),
+        queue = new HistoryQueueSettings(TestSettings.of(broker).withConfirmTimeout(Duration.ofSeconds(5)),
                 "history-" + UUID.randomUUID());
-        admin = broker.rawConnection();
+        admin = broker.connection();
         channel = admin.createChannel();
         HistoryTopology.declare(channel, queue);
     }

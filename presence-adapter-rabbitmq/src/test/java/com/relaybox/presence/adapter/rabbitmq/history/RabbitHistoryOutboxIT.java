@@ -3,16 +3,16 @@ package com.relaybox.presence.adapter.rabbitmq.history;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import com.relaybox.presence.adapter.rabbitmq.Broker;
+import com.relaybox.presence.adapter.rabbitmq.TestSettings;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
-import org.junit.jupiter.api.AfterAll;
+import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,26 +28,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RabbitHistoryOutboxIT {
-    private static Broker broker;
+    @RegisterExtension
+    static final RabbitVhost broker = RabbitVhost.named("history-outbox");
     private HistoryQueueSettings settings;
     private Connection admin;
     private Channel channel;
 
-    @BeforeAll
-    static void createVhost() {
-        broker = Broker.newVhost("history-outbox");
-    }
-
-    @AfterAll
-    static void deleteVhost() {
-        broker.close();
-    }
-
     @BeforeEach
     void connect() throws Exception {
-        settings = new HistoryQueueSettings(broker.settings().withConfirmTimeout(Duration.ofSeconds(5)),
+        settings = new HistoryQueueSettings(TestSettings.of(broker).withConfirmTimeout(Duration.ofSeconds(5)),
                 "history-" + UUID.randomUUID());
-        admin = broker.rawConnection();
+        admin = broker.connection();
         channel = admin.createChannel();
     }
 
