@@ -6,6 +6,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Connection;
+import com.relaybox.presence.adapter.rabbitmq.internal.ConfirmedPublisher;
+import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
 import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.domain.Shard;
 import org.slf4j.Logger;

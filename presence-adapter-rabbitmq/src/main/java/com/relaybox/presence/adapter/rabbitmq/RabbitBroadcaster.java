@@ -2,6 +2,8 @@ package com.relaybox.presence.adapter.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Connection;
+import com.relaybox.presence.adapter.rabbitmq.internal.ConfirmedPublisher;
+import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
 import com.relaybox.presence.core.domain.PresenceEvent;
 import com.relaybox.presence.core.domain.Shard;
 import com.relaybox.presence.core.json.PresenceJson;

@@ -2,6 +2,7 @@ package com.relaybox.presence.adapter.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Connection;
+import com.relaybox.presence.adapter.rabbitmq.internal.ConfirmedPublisher;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelineLog;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelinedConsumer;
 import com.relaybox.presence.core.domain.CorruptStateException;

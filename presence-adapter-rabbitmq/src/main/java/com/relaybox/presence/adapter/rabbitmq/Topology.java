@@ -5,6 +5,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 
 import java.io.IOException;

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import com.relaybox.presence.adapter.rabbitmq.internal.ConfirmedPublisher;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.testkit.RabbitVhost;
 import org.junit.jupiter.api.AfterEach;

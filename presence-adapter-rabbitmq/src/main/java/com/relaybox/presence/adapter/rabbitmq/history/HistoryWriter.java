@@ -2,9 +2,9 @@ package com.relaybox.presence.adapter.rabbitmq.history;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.relaybox.presence.adapter.rabbitmq.RabbitConnections;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelineLog;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelinedConsumer;
+import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;

@@ -6,7 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import com.relaybox.presence.adapter.rabbitmq.RabbitConnections;
+import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package com.relaybox.presence.adapter.rabbitmq;
+package com.relaybox.presence.adapter.rabbitmq.internal;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -10,14 +10,16 @@ import com.rabbitmq.client.impl.recovery.RecordedConsumer;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
+import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
+import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * Opens the connections of this module: automatic recovery (connection, channels, topology,

@@ -1,4 +1,4 @@
-package com.relaybox.presence.adapter.rabbitmq;
+package com.relaybox.presence.adapter.rabbitmq.internal;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
