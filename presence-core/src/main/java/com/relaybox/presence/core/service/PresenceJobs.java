@@ -12,12 +12,7 @@ import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.domain.Timestamps;
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.json.PresenceJson;
-import com.relaybox.presence.core.port.in.DisconnectConnection;
-import com.relaybox.presence.core.port.in.JoinRoom;
-import com.relaybox.presence.core.port.in.LeaveRoom;
 import com.relaybox.presence.core.port.in.ProcessJobs;
-import com.relaybox.presence.core.port.in.UpdatePresence;
-import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import com.relaybox.presence.core.port.out.PresenceStore;
@@ -38,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  * a redelivery) finds the store's memory of the job, so state changes once and the broadcast and
  * history record are repeated with the same event.
  */
-public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, UpdatePresence, DisconnectConnection {
+public final class PresenceJobs implements ProcessJobs {
     private static final CompletableFuture<Void> NOTHING_TO_CONFIRM = CompletableFuture.completedFuture(null);
 
     private final JobParser parser;
@@ -70,34 +65,6 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
         }
         CompletableFuture<Void> confirmed = apply(attempts, outcomes);
         return new AppliedBatch(Arrays.asList(outcomes), confirmed);
-    }
-
-    @Override
-    public Outcome join(PresenceJob.RoomJob job) {
-        return applyOne(job, JobType.JOIN);
-    }
-
-    @Override
-    public Outcome leave(PresenceJob.RoomJob job) {
-        return applyOne(job, JobType.LEAVE);
-    }
-
-    @Override
-    public Outcome update(PresenceJob.RoomJob job) {
-        return applyOne(job, JobType.UPDATE);
-    }
-
-    @Override
-    public Outcome disconnect(PresenceJob.Disconnect job) {
-        return applyOne(job, JobType.DISCONNECT);
-    }
-
-    private Outcome applyOne(PresenceJob job, JobType expected) {
-        if (job.type() != expected)
-            throw new IllegalArgumentException("expected a " + expected.wireName() + " job, got " + job.type().wireName());
-        Outcome[] outcome = new Outcome[1];
-        Confirmations.await(apply(List.of(new Attempt(0, job, false)), outcome));
-        return outcome[0];
     }
 
     /** Fills in the outcomes; the future confirms the broadcasts and history records sent. */
