@@ -2,7 +2,6 @@ package com.relaybox.presence.adapter.redis;
 
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
-import com.relaybox.presence.core.domain.InvalidJobException;
 import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
@@ -221,7 +220,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
             List<NspRoomId> rooms = new ArrayList<>(fields.size() - 3);
             for (String room : fields.subList(3, fields.size())) rooms.add(NspRoomId.parse(room));
             return new StoreResult(repeat, effect, rooms, fields.get(2));
-        } catch (InvalidJobException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new CorruptStateException(job + " is not a job record of the presence service: " + e.getMessage(), e);
         }
     }
@@ -289,7 +288,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         for (String room : run(sets, () -> client.hkeys(sets))) {
             try {
                 rooms.add(NspRoomId.parse(room));
-            } catch (InvalidJobException e) {
+            } catch (IllegalArgumentException e) {
                 throw new CorruptStateException(sets + " names '" + room + "', which is not a room: " + e.getMessage(), e);
             }
         }

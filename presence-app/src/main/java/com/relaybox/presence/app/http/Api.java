@@ -14,7 +14,6 @@ import com.relaybox.presence.app.config.Secret;
 import com.relaybox.presence.app.metrics.Metrics;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.HistoryRecord;
-import com.relaybox.presence.core.domain.InvalidJobException;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.RawJob;
@@ -149,7 +148,7 @@ public final class Api {
                 return Response.error(405, request.method() + " is not allowed on " + request.rawPath() + "; use "
                         + String.join(", ", allowed)).withHeader("Allow", String.join(", ", allowed));
             return Response.error(404, "no such route: " + request.method() + " " + request.rawPath());
-        } catch (BadRequest | InvalidJobException e) {
+        } catch (BadRequest | IllegalArgumentException e) {
             return Response.error(400, e.getMessage());
         } catch (PayloadTooLarge e) {
             return Response.error(413, e.getMessage());
@@ -348,7 +347,7 @@ public final class Api {
         if (value == null) return Optional.empty();
         try {
             return Optional.of(Timestamps.parse(value));
-        } catch (InvalidJobException e) {
+        } catch (IllegalArgumentException e) {
             throw new BadRequest(name + " must be an ISO-8601 instant such as 2024-10-03T14:49:14.329Z, got '"
                     + abbreviate(value) + "'");
         }

@@ -31,11 +31,9 @@ public sealed interface PresenceJob {
             Objects.requireNonNull(latencyLog, "latencyLog");
             if (type == JobType.DISCONNECT)
                 throw new IllegalArgumentException("a disconnect is not a room job");
-            if (!room.appPid().equals(actor.appPid()))
-                throw new InvalidJobException("nspRoomId '" + room + "' belongs to app '" + room.appPid()
-                        + "', not to session.appPid '" + actor.appPid() + "'");
+            actor.requireSameApp(room);
             if (actor.clientId().isEmpty())
-                throw new InvalidJobException("missing clientId (neither clientId nor session.clientId)");
+                throw new IllegalArgumentException("missing clientId (neither clientId nor session.clientId)");
         }
     }
 

@@ -42,6 +42,16 @@ public final class JobParser {
 
     /** @throws InvalidJobException with the one-line reason when the job cannot be applied */
     public PresenceJob parse(RawJob raw) {
+        try {
+            return judge(raw);
+        } catch (IllegalArgumentException refused) {
+            // A value of the domain refused a part of the job, and said why.
+            throw new InvalidJobException(oneLine(refused.getMessage()));
+        }
+    }
+
+    /** The checks in the order they have always been made: a job's first fault is the one named. */
+    private PresenceJob judge(RawJob raw) {
         if (raw.type().isEmpty()) throw new InvalidJobException("missing job type (AMQP property 'type')");
         JobType type = JobType.fromWire(raw.type()).orElseThrow(() -> new InvalidJobException(
                 "unknown job type '" + oneLine(raw.type()) + "'"));
@@ -60,9 +70,7 @@ public final class JobParser {
 
         String rawRoom = string(body, "nspRoomId").orElseThrow(() -> new InvalidJobException("missing nspRoomId"));
         NspRoomId room = NspRoomId.parse(rawRoom);
-        if (!room.appPid().equals(actor.appPid()))
-            throw new InvalidJobException("nspRoomId '" + oneLine(rawRoom) + "' belongs to app '" + oneLine(room.appPid())
-                    + "', not to session.appPid '" + oneLine(actor.appPid()) + "'");
+        actor.requireSameApp(room);
         checkSubscription(body, room, type);
         Optional<JsonObject> message = object(body, "message");
         String dataJson = message.flatMap(m -> optional(m, "message.data")).map(PresenceJson::compact).orElse("null");
@@ -76,14 +84,10 @@ public final class JobParser {
     }
 
     private static Actor actor(JsonObject body, JsonObject session) {
-        String appPid = string(session, "session.appPid")
-                .filter(s -> !s.isEmpty())
-                .orElseThrow(() -> new InvalidJobException("missing session.appPid"));
-        if (appPid.indexOf(':') >= 0)
-            throw new InvalidJobException("session.appPid '" + oneLine(appPid) + "' must not contain ':'");
-        String connectionId = string(session, "session.connectionId")
-                .filter(s -> !s.isEmpty())
-                .orElseThrow(() -> new InvalidJobException("missing session.connectionId"));
+        String appPid = present(session, "session.appPid");
+        // Actor checks it again; checked here, it comes before any fault of the connection id, as it always has.
+        NspRoomId.requireAppPid(appPid, "session.appPid");
+        String connectionId = present(session, "session.connectionId");
         Optional<String> clientId = string(body, "clientId").or(() -> string(session, "session.clientId"))
                 .filter(s -> !s.isEmpty());
         String userJson = optional(session, "session.user").map(PresenceJson::compact).orElse("null");
@@ -109,7 +113,7 @@ public final class JobParser {
         String text = value.getAsString();
         try {
             Timestamps.parse(text);
-        } catch (InvalidJobException e) {
+        } catch (IllegalArgumentException e) {
             throw new InvalidJobException(name + " '" + oneLine(text) + "' is not an ISO-8601 instant");
         }
         return Optional.of(text);
@@ -151,6 +155,12 @@ public final class JobParser {
         if (element.isPresent() && !element.get().isJsonObject())
             throw new InvalidJobException(name + " must be a JSON object");
         return element.map(JsonElement::getAsJsonObject);
+    }
+
+    /** A string that is there and not empty. */
+    private static String present(JsonObject object, String name) {
+        return string(object, name).filter(s -> !s.isEmpty())
+                .orElseThrow(() -> new InvalidJobException("missing " + name));
     }
 
     private static Optional<String> string(JsonObject object, String name) {

@@ -126,6 +126,7 @@ class JobParserTest {
         assertRejected(edit("join", body -> body.getAsJsonObject("session").remove("connectionId")), "missing session.connectionId");
         assertRejected(edit("join", body -> body.getAsJsonObject("session").addProperty("connectionId", "")), "missing session.connectionId");
         assertRejected(edit("join", body -> body.getAsJsonObject("session").remove("appPid")), "missing session.appPid");
+        assertRejected(edit("join", body -> body.getAsJsonObject("session").addProperty("appPid", "")), "missing session.appPid");
         JsonObject disconnect = Jobs.disconnectBody();
         disconnect.getAsJsonObject("session").remove("connectionId");
         assertRejected(Jobs.raw("disconnect", "j", disconnect), "missing session.connectionId");
@@ -146,6 +147,32 @@ class JobParserTest {
             body.addProperty("nspRoomId", "otherApp:chat");
             body.remove("subscription");
         }), "nspRoomId 'otherApp:chat' belongs to app 'otherApp', not to session.appPid '" + APP + "'");
+    }
+
+    @Test
+    void anAppPidWithAColon() {
+        JsonObject disconnect = Jobs.disconnectBody();
+        disconnect.getAsJsonObject("session").addProperty("appPid", "a:b");
+        assertRejected(Jobs.raw("disconnect", "j", disconnect), "session.appPid 'a:b' must not contain ':'");
+        disconnect.getAsJsonObject("session").remove("connectionId");
+        assertRejected(Jobs.raw("disconnect", "j", disconnect), "session.appPid 'a:b' must not contain ':'");
+    }
+
+    @Test
+    void theFirstFaultIsTheOneNamed() {
+        assertRejected(edit("join", body -> {
+            body.addProperty("nspRoomId", "otherApp:chat");
+            body.getAsJsonObject("message").addProperty("timestamp", "soon");
+        }), "nspRoomId 'otherApp:chat' belongs to app 'otherApp'");
+        assertRejected(edit("join", body -> {
+            body.remove("clientId");
+            body.getAsJsonObject("session").remove("clientId");
+            body.getAsJsonObject("message").addProperty("timestamp", "soon");
+        }), "message.timestamp 'soon' is not an ISO-8601 instant");
+        assertRejected(edit("join", body -> {
+            body.remove("clientId");
+            body.getAsJsonObject("session").remove("clientId");
+        }), "missing clientId (neither clientId nor session.clientId)");
     }
 
     @Test
@@ -184,6 +211,8 @@ class JobParserTest {
 
         assertThatThrownBy(() -> parser.parse(raw)).isInstanceOf(InvalidJobException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertRejected(edit("join", body -> body.addProperty("nspRoomId", "no\ncolon")),
+                "nspRoomId must be <appPid>:<roomId>, got 'no colon'");
     }
 
     private static RawJob edit(String event, Consumer<JsonObject> edit) {
