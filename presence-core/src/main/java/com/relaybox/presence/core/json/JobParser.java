@@ -62,14 +62,18 @@ public final class JobParser {
                 .orElseThrow(() -> new InvalidJobException("missing session"));
         Actor actor = actor(body, session);
         Optional<String> latencyLog = optional(body, "latencyLog").map(PresenceJson::compact);
+        return switch (type) {
+            case JOIN -> inRoom(type, id, body, actor, latencyLog, PresenceJob.Join::new);
+            case UPDATE -> inRoom(type, id, body, actor, latencyLog, PresenceJob.Update::new);
+            case LEAVE -> inRoom(type, id, body, actor, latencyLog, PresenceJob.Leave::new);
+            case DISCONNECT -> new PresenceJob.Disconnect(id, actor, timestamp(body, "timestamp"), latencyLog);
+        };
+    }
 
-        if (type == JobType.DISCONNECT) {
-            Optional<String> timestamp = timestamp(body, "timestamp");
-            return new PresenceJob.Disconnect(id, actor, timestamp, latencyLog);
-        }
-
-        String rawRoom = string(body, "nspRoomId").orElseThrow(() -> new InvalidJobException("missing nspRoomId"));
-        NspRoomId room = NspRoomId.parse(rawRoom);
+    private PresenceJob inRoom(JobType type, JobId id, JsonObject body, Actor actor, Optional<String> latencyLog,
+                               InRoomJob kind) {
+        NspRoomId room = NspRoomId.parse(string(body, "nspRoomId")
+                .orElseThrow(() -> new InvalidJobException("missing nspRoomId")));
         actor.requireSameApp(room);
         checkSubscription(body, room, type);
         Optional<JsonObject> message = object(body, "message");
@@ -80,7 +84,13 @@ public final class JobParser {
                     + maxDataBytes + " (PRESENCE_MAX_DATA_BYTES)");
         Optional<String> timestamp = message.isPresent() ? timestamp(message.get(), "message.timestamp")
                 : Optional.empty();
-        return new PresenceJob.RoomJob(id, type, room, actor, dataJson, timestamp, latencyLog);
+        return kind.of(id, room, actor, dataJson, timestamp, latencyLog);
+    }
+
+    /** The constructor of a join, update or leave, which carry the same parts. */
+    private interface InRoomJob {
+        PresenceJob of(JobId id, NspRoomId room, Actor actor, String dataJson, Optional<String> timestamp,
+                       Optional<String> latencyLog);
     }
 
     private static Actor actor(JsonObject body, JsonObject session) {

@@ -47,8 +47,8 @@ class NspRoomIdTest {
         actor.requireSameApp(NspRoomId.parse("app1:chat"));
         assertThatThrownBy(() -> actor.requireSameApp(NspRoomId.parse("app2:chat"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("nspRoomId 'app2:chat' belongs to app 'app2', not to session.appPid 'app1'");
-        assertThatThrownBy(() -> new PresenceJob.RoomJob(new JobId("j"), JobType.JOIN, NspRoomId.parse("app2:chat"), actor,
-                "null", Optional.empty(), Optional.empty())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PresenceJob.Join(new JobId("j"), NspRoomId.parse("app2:chat"), actor, "null",
+                Optional.empty(), Optional.empty())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("nspRoomId 'app2:chat' belongs to app 'app2'");
     }
 
