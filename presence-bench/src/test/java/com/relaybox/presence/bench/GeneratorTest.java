@@ -24,10 +24,12 @@ class GeneratorTest {
 
             PresenceJob job = new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES).parse(new RawJob(type.wireName(), "id", body, false));
 
-            PresenceJob.RoomJob roomJob = (PresenceJob.RoomJob) job;
-            assertThat(roomJob.room().toString()).isEqualTo("benchapp:room-7");
-            assertThat(roomJob.actor().connectionId().value()).isEqualTo("benchapp:conn-42");
-            assertThat(roomJob.dataJson().getBytes(StandardCharsets.UTF_8).length).isEqualTo(100);
+            assertThat(job.type()).isEqualTo(type);
+            assertThat(job.actor().connectionId().value()).isEqualTo("benchapp:conn-42");
+            assertThat(job.match(PresenceJob.Join::room, PresenceJob.Update::room, PresenceJob.Leave::room, disconnect -> null))
+                    .hasToString("benchapp:room-7");
+            assertThat(job.match(PresenceJob.Join::dataJson, PresenceJob.Update::dataJson, PresenceJob.Leave::dataJson,
+                    disconnect -> "").getBytes(StandardCharsets.UTF_8)).hasSize(100);
         }
     }
 

@@ -331,8 +331,7 @@ class JobConsumerIT {
                 PresenceJobPublisher.Job.of(JobType.JOIN, JobBodies.room(app, "chat", "c2", "join", JobBodies.seq(2))));
         publisher.publishAll(jobs);      // before the consumer starts: one batch
         NspRoomId corrupt = new NspRoomId(app, corruptRoom);
-        StoreDecorators.Corrupt store = new StoreDecorators.Corrupt(this.store,
-                command -> command.room().equals(java.util.Optional.of(corrupt)));
+        StoreDecorators.Corrupt store = new StoreDecorators.Corrupt(this.store, corrupt);
         RecordingObserver observer = new RecordingObserver();
         PresenceService service = opened(new PresenceService(settings, store, history, 65_536, observer));
 

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 /** Stores that misbehave on purpose, around the in-memory store. */
 final class StoreDecorators {
@@ -74,11 +73,11 @@ final class StoreDecorators {
         }
     }
 
-    /** Applies commands in order and throws CorruptStateException at the first one the predicate picks. */
+    /** Applies commands in order and throws CorruptStateException at the first one in the corrupt room. */
     static final class Corrupt extends Forwarding {
-        final Predicate<StoreCommand> corrupt;
+        final NspRoomId corrupt;
 
-        Corrupt(PresenceStore delegate, Predicate<StoreCommand> corrupt) {
+        Corrupt(PresenceStore delegate, NspRoomId corrupt) {
             super(delegate);
             this.corrupt = corrupt;
         }
@@ -86,13 +85,18 @@ final class StoreDecorators {
         @Override
         public List<StoreResult> apply(List<StoreCommand> commands) {
             for (int i = 0; i < commands.size(); i++) {
-                if (corrupt.test(commands.get(i))) {
+                if (inCorruptRoom(commands.get(i))) {
                     delegate.apply(commands.subList(0, i));     // the ones before went through, as in a real store
-                    throw new CorruptStateException("presence:" + commands.get(i).room().orElseThrow()
+                    throw new CorruptStateException("presence:" + corrupt
                             + ":members holds something this service did not write");
                 }
             }
             return delegate.apply(commands);
+        }
+
+        private boolean inCorruptRoom(StoreCommand command) {
+            return command.match(join -> join.room().equals(corrupt), update -> update.room().equals(corrupt),
+                    leave -> leave.room().equals(corrupt), disconnect -> false);
         }
     }
 

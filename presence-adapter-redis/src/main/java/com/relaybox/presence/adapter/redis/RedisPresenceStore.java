@@ -2,8 +2,6 @@ package com.relaybox.presence.adapter.redis;
 
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
-import com.relaybox.presence.core.domain.InvalidJobException;
-import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
@@ -128,20 +126,26 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
 
     /** {@code EVALSHA} arguments of one command; see apply.lua for KEYS and ARGV. */
     private String[] evalsha(StoreCommand command) {
-        String job = RedisKeys.job(command.jobId());
-        String connection = command.connection().value();
-        String sets = RedisKeys.presenceSets(command.connection());
-        String tombstone = RedisKeys.tombstone(command.connection());
-        if (command.type() == JobType.DISCONNECT)
-            return new String[]{APPLY.sha(), "3", job, sets, tombstone,
-                    "disconnect", connection, command.timestamp(), jobMemoryMillis, tombstoneMillis};
-        NspRoomId room = command.room().orElseThrow();
-        String kind = command.type() == JobType.JOIN ? "join" : command.type() == JobType.UPDATE ? "update" : "leave";
-        String[] head = {APPLY.sha(), "5", job, RedisKeys.members(room), RedisKeys.index(room), sets, tombstone,
-                kind, connection, command.timestamp(), jobMemoryMillis, room.toString()};
-        if (command.type() == JobType.LEAVE) return head;
-        String[] withMember = Arrays.copyOf(head, head.length + 1);
-        withMember[head.length] = command.memberJson();
+        return command.match(
+                join -> withMember(inRoom(join, "join", join.room()), join.memberJson()),
+                update -> withMember(inRoom(update, "update", update.room()), update.memberJson()),
+                leave -> inRoom(leave, "leave", leave.room()),
+                disconnect -> new String[]{APPLY.sha(), "3", RedisKeys.job(disconnect.jobId()),
+                        RedisKeys.presenceSets(disconnect.connection()), RedisKeys.tombstone(disconnect.connection()),
+                        "disconnect", disconnect.connection().value(), disconnect.timestamp(), jobMemoryMillis,
+                        tombstoneMillis});
+    }
+
+    private String[] inRoom(StoreCommand command, String kind, NspRoomId room) {
+        return new String[]{APPLY.sha(), "5", RedisKeys.job(command.jobId()), RedisKeys.members(room),
+                RedisKeys.index(room), RedisKeys.presenceSets(command.connection()),
+                RedisKeys.tombstone(command.connection()),
+                kind, command.connection().value(), command.timestamp(), jobMemoryMillis, room.toString()};
+    }
+
+    private static String[] withMember(String[] call, String memberJson) {
+        String[] withMember = Arrays.copyOf(call, call.length + 1);
+        withMember[call.length] = memberJson;
         return withMember;
     }
 
@@ -221,7 +225,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
             List<NspRoomId> rooms = new ArrayList<>(fields.size() - 3);
             for (String room : fields.subList(3, fields.size())) rooms.add(NspRoomId.parse(room));
             return new StoreResult(repeat, effect, rooms, fields.get(2));
-        } catch (InvalidJobException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new CorruptStateException(job + " is not a job record of the presence service: " + e.getMessage(), e);
         }
     }
@@ -289,7 +293,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         for (String room : run(sets, () -> client.hkeys(sets))) {
             try {
                 rooms.add(NspRoomId.parse(room));
-            } catch (InvalidJobException e) {
+            } catch (IllegalArgumentException e) {
                 throw new CorruptStateException(sets + " names '" + room + "', which is not a room: " + e.getMessage(), e);
             }
         }

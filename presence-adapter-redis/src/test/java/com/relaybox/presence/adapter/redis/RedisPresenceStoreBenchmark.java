@@ -102,7 +102,7 @@ public class RedisPresenceStoreBenchmark {
             String timestamp = "2024-10-03T14:49:14.329Z";
             if (step >= CYCLE) {
                 int c = step++ - CYCLE;
-                StoreCommand disconnect = StoreCommand.disconnect(job, connection(c), timestamp);
+                StoreCommand disconnect = new StoreCommand.Disconnect(job, connection(c), timestamp);
                 if (step == CYCLE + CONNECTIONS) {
                     step = 0;
                     cycle++;
@@ -117,11 +117,11 @@ public class RedisPresenceStoreBenchmark {
             int dice = random.nextInt(100);
             if (!joined[c][k] || dice < 30) {
                 joined[c][k] = true;
-                return StoreCommand.join(job, room, connection(c), joinJson[c], timestamp);
+                return new StoreCommand.Join(job, room, connection(c), joinJson[c], timestamp);
             }
-            if (dice < 65) return StoreCommand.update(job, room, connection(c), updateJson[c], timestamp);
+            if (dice < 65) return new StoreCommand.Update(job, room, connection(c), updateJson[c], timestamp);
             joined[c][k] = false;
-            return StoreCommand.leave(job, room, connection(c), timestamp);
+            return new StoreCommand.Leave(job, room, connection(c), timestamp);
         }
 
         List<StoreCommand> next(int count) {

@@ -48,11 +48,11 @@ class RelayBoxCompatibilityIT {
 
     @Test
     void theRealtimeServiceReadsTheMembersThisStoreWrites() {
-        StoreCommand aliceLaptop = join("laptop", "alice", "{\"status\":\"here\"}");
-        StoreCommand bob = join("bob-phone", "bob", "null");
-        StoreCommand aliceUpdate = update("laptop", "alice", "{\"status\":\"typing\"}");
-        StoreCommand alicePhone = join("alice-phone", "alice", "{\"status\":\"mobile\"}");
-        StoreCommand anonymous = new StoreCommand(new JobId(app + "-job-anon"), aliceLaptop.type(), Optional.of(lobby),
+        StoreCommand.Join aliceLaptop = join("laptop", "alice", "{\"status\":\"here\"}");
+        StoreCommand.Join bob = join("bob-phone", "bob", "null");
+        StoreCommand.Update aliceUpdate = update("laptop", "alice", "{\"status\":\"typing\"}");
+        StoreCommand.Join alicePhone = join("alice-phone", "alice", "{\"status\":\"mobile\"}");
+        StoreCommand.Join anonymous = new StoreCommand.Join(new JobId(app + "-job-anon"), lobby,
                 connection("anon"), member("anon", Optional.empty(), "{}", EventType.JOIN), "2024-10-03T14:49:15.000Z");
         List<StoreResult> results = store.apply(List.of(aliceLaptop, bob, aliceUpdate, alicePhone, anonymous));
         assertThat(results).extracting(StoreResult::effect).containsOnly(StoreResult.Effect.CHANGED);
@@ -113,8 +113,8 @@ class RelayBoxCompatibilityIT {
         assertThat(store.isMember(lobby, connection("laptop"))).isTrue();
         assertThat(store.rooms(connection("bob-phone"))).containsExactly(lobby);
 
-        StoreResult leave = store.apply(List.of(StoreCommand.leave(nextJob(), lobby, connection("laptop"), "2024-10-03T14:50:00.000Z"))).get(0);
-        StoreResult disconnect = store.apply(List.of(StoreCommand.disconnect(nextJob(), connection("bob-phone"), "2024-10-03T14:50:01.000Z"))).get(0);
+        StoreResult leave = store.apply(List.of(new StoreCommand.Leave(nextJob(), lobby, connection("laptop"), "2024-10-03T14:50:00.000Z"))).get(0);
+        StoreResult disconnect = store.apply(List.of(new StoreCommand.Disconnect(nextJob(), connection("bob-phone"), "2024-10-03T14:50:01.000Z"))).get(0);
 
         assertThat(leave.rooms()).containsExactly(lobby);
         assertThat(disconnect.rooms()).containsExactly(lobby);
@@ -124,15 +124,15 @@ class RelayBoxCompatibilityIT {
                 .allMatch(key -> key.startsWith("presence-job:") || key.startsWith("presence-tombstone:"));
     }
 
-    private StoreCommand join(String connection, String client, String data) {
+    private StoreCommand.Join join(String connection, String client, String data) {
         String timestamp = String.format("2024-10-03T14:49:%02d.000Z", jobs.get() % 60);
-        return StoreCommand.join(nextJob(), lobby, connection(connection),
+        return new StoreCommand.Join(nextJob(), lobby, connection(connection),
                 member(connection, Optional.of(app + ":" + client), data, EventType.JOIN), timestamp);
     }
 
-    private StoreCommand update(String connection, String client, String data) {
+    private StoreCommand.Update update(String connection, String client, String data) {
         String timestamp = String.format("2024-10-03T14:49:%02d.000Z", jobs.get() % 60);
-        return StoreCommand.update(nextJob(), lobby, connection(connection),
+        return new StoreCommand.Update(nextJob(), lobby, connection(connection),
                 member(connection, Optional.of(app + ":" + client), data, EventType.UPDATE), timestamp);
     }
 

@@ -27,24 +27,24 @@ final class TestJobs {
         this.app = app;
     }
 
-    StoreCommand join(String room, String connection) {
+    StoreCommand.Join join(String room, String connection) {
         JobId job = nextJob();
-        return StoreCommand.join(job, room(room), connection(connection), member(connection, job, EventType.JOIN), timestamp(job));
+        return new StoreCommand.Join(job, room(room), connection(connection), member(connection, job, EventType.JOIN), timestamp(job));
     }
 
-    StoreCommand update(String room, String connection) {
+    StoreCommand.Update update(String room, String connection) {
         JobId job = nextJob();
-        return StoreCommand.update(job, room(room), connection(connection), member(connection, job, EventType.UPDATE), timestamp(job));
+        return new StoreCommand.Update(job, room(room), connection(connection), member(connection, job, EventType.UPDATE), timestamp(job));
     }
 
-    StoreCommand leave(String room, String connection) {
+    StoreCommand.Leave leave(String room, String connection) {
         JobId job = nextJob();
-        return StoreCommand.leave(job, room(room), connection(connection), timestamp(job));
+        return new StoreCommand.Leave(job, room(room), connection(connection), timestamp(job));
     }
 
-    StoreCommand disconnect(String connection) {
+    StoreCommand.Disconnect disconnect(String connection) {
         JobId job = nextJob();
-        return StoreCommand.disconnect(job, connection(connection), timestamp(job));
+        return new StoreCommand.Disconnect(job, connection(connection), timestamp(job));
     }
 
     NspRoomId room(String room) {

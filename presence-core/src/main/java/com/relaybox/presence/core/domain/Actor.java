@@ -11,11 +11,17 @@ import java.util.Optional;
 public record Actor(String appPid, ConnectionId connectionId, Optional<String> clientId,
                     String sessionJson, String userJson) {
     public Actor {
-        Objects.requireNonNull(appPid, "appPid");
+        NspRoomId.requireAppPid(appPid, "session.appPid");
         Objects.requireNonNull(connectionId, "connectionId");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(sessionJson, "sessionJson");
         Objects.requireNonNull(userJson, "userJson");
-        if (appPid.isEmpty()) throw new InvalidJobException("session.appPid must be non-empty");
+    }
+
+    /** A job acts only in the rooms of its session's app (CONTRACT §6). */
+    public void requireSameApp(NspRoomId room) {
+        if (!room.appPid().equals(appPid))
+            throw new IllegalArgumentException("nspRoomId '" + room + "' belongs to app '" + room.appPid()
+                    + "', not to session.appPid '" + appPid + "'");
     }
 }

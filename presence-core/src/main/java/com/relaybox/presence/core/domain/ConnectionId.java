@@ -4,7 +4,7 @@ package com.relaybox.presence.core.domain;
 public record ConnectionId(String value) {
     public ConnectionId {
         if (value == null || value.isEmpty())
-            throw new InvalidJobException("connectionId must be non-empty");
+            throw new IllegalArgumentException("connectionId must be non-empty");
     }
 
     @Override

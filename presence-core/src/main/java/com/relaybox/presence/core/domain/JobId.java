@@ -4,7 +4,7 @@ package com.relaybox.presence.core.domain;
 public record JobId(String value) {
     public JobId {
         if (value == null || value.isEmpty())
-            throw new InvalidJobException("job id must be non-empty");
+            throw new IllegalArgumentException("job id must be non-empty");
     }
 
     @Override

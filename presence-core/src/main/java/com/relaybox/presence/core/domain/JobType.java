@@ -2,7 +2,10 @@ package com.relaybox.presence.core.domain;
 
 import java.util.Optional;
 
-/** The AMQP {@code type} of a job (CONTRACT §2) and the event it broadcasts. */
+/**
+ * The kinds of job, with the AMQP {@code type} of each (CONTRACT §2; the one place of those names)
+ * and the event it broadcasts.
+ */
 public enum JobType {
     JOIN("presence:join", EventType.JOIN),
     LEAVE("presence:leave", EventType.LEAVE),

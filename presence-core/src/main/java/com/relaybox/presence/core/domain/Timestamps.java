@@ -26,7 +26,7 @@ public final class Timestamps {
             try {
                 return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e) {
-                throw new InvalidJobException("timestamp '" + text + "' is not an ISO-8601 instant");
+                throw new IllegalArgumentException("timestamp '" + text + "' is not an ISO-8601 instant");
             }
         }
     }

@@ -42,6 +42,16 @@ public final class JobParser {
 
     /** @throws InvalidJobException with the one-line reason when the job cannot be applied */
     public PresenceJob parse(RawJob raw) {
+        try {
+            return judge(raw);
+        } catch (IllegalArgumentException refused) {
+            // A value of the domain refused a part of the job, and said why.
+            throw new InvalidJobException(oneLine(refused.getMessage()));
+        }
+    }
+
+    /** The checks in the order they have always been made: a job's first fault is the one named. */
+    private PresenceJob judge(RawJob raw) {
         if (raw.type().isEmpty()) throw new InvalidJobException("missing job type (AMQP property 'type')");
         JobType type = JobType.fromWire(raw.type()).orElseThrow(() -> new InvalidJobException(
                 "unknown job type '" + oneLine(raw.type()) + "'"));
@@ -52,17 +62,19 @@ public final class JobParser {
                 .orElseThrow(() -> new InvalidJobException("missing session"));
         Actor actor = actor(body, session);
         Optional<String> latencyLog = optional(body, "latencyLog").map(PresenceJson::compact);
+        return switch (type) {
+            case JOIN -> inRoom(type, id, body, actor, latencyLog, PresenceJob.Join::new);
+            case UPDATE -> inRoom(type, id, body, actor, latencyLog, PresenceJob.Update::new);
+            case LEAVE -> inRoom(type, id, body, actor, latencyLog, PresenceJob.Leave::new);
+            case DISCONNECT -> new PresenceJob.Disconnect(id, actor, timestamp(body, "timestamp"), latencyLog);
+        };
+    }
 
-        if (type == JobType.DISCONNECT) {
-            Optional<String> timestamp = timestamp(body, "timestamp");
-            return new PresenceJob.Disconnect(id, actor, timestamp, latencyLog);
-        }
-
-        String rawRoom = string(body, "nspRoomId").orElseThrow(() -> new InvalidJobException("missing nspRoomId"));
-        NspRoomId room = NspRoomId.parse(rawRoom);
-        if (!room.appPid().equals(actor.appPid()))
-            throw new InvalidJobException("nspRoomId '" + oneLine(rawRoom) + "' belongs to app '" + oneLine(room.appPid())
-                    + "', not to session.appPid '" + oneLine(actor.appPid()) + "'");
+    private PresenceJob inRoom(JobType type, JobId id, JsonObject body, Actor actor, Optional<String> latencyLog,
+                               InRoomJob kind) {
+        NspRoomId room = NspRoomId.parse(string(body, "nspRoomId")
+                .orElseThrow(() -> new InvalidJobException("missing nspRoomId")));
+        actor.requireSameApp(room);
         checkSubscription(body, room, type);
         Optional<JsonObject> message = object(body, "message");
         String dataJson = message.flatMap(m -> optional(m, "message.data")).map(PresenceJson::compact).orElse("null");
@@ -72,18 +84,20 @@ public final class JobParser {
                     + maxDataBytes + " (PRESENCE_MAX_DATA_BYTES)");
         Optional<String> timestamp = message.isPresent() ? timestamp(message.get(), "message.timestamp")
                 : Optional.empty();
-        return new PresenceJob.RoomJob(id, type, room, actor, dataJson, timestamp, latencyLog);
+        return kind.of(id, room, actor, dataJson, timestamp, latencyLog);
+    }
+
+    /** The constructor of a join, update or leave, which carry the same parts. */
+    private interface InRoomJob {
+        PresenceJob of(JobId id, NspRoomId room, Actor actor, String dataJson, Optional<String> timestamp,
+                       Optional<String> latencyLog);
     }
 
     private static Actor actor(JsonObject body, JsonObject session) {
-        String appPid = string(session, "session.appPid")
-                .filter(s -> !s.isEmpty())
-                .orElseThrow(() -> new InvalidJobException("missing session.appPid"));
-        if (appPid.indexOf(':') >= 0)
-            throw new InvalidJobException("session.appPid '" + oneLine(appPid) + "' must not contain ':'");
-        String connectionId = string(session, "session.connectionId")
-                .filter(s -> !s.isEmpty())
-                .orElseThrow(() -> new InvalidJobException("missing session.connectionId"));
+        String appPid = present(session, "session.appPid");
+        // Actor checks it again; checked here, it comes before any fault of the connection id, as it always has.
+        NspRoomId.requireAppPid(appPid, "session.appPid");
+        String connectionId = present(session, "session.connectionId");
         Optional<String> clientId = string(body, "clientId").or(() -> string(session, "session.clientId"))
                 .filter(s -> !s.isEmpty());
         String userJson = optional(session, "session.user").map(PresenceJson::compact).orElse("null");
@@ -109,7 +123,7 @@ public final class JobParser {
         String text = value.getAsString();
         try {
             Timestamps.parse(text);
-        } catch (InvalidJobException e) {
+        } catch (IllegalArgumentException e) {
             throw new InvalidJobException(name + " '" + oneLine(text) + "' is not an ISO-8601 instant");
         }
         return Optional.of(text);
@@ -152,6 +166,12 @@ public final class JobParser {
         if (element.isPresent() && !element.get().isJsonObject())
             throw new InvalidJobException(name + " must be a JSON object");
         return element.map(JsonElement::getAsJsonObject);
+    }
+
+    /** A string that is there and not empty. */
+    private static String present(JsonObject object, String name) {
+        return string(object, name).filter(s -> !s.isEmpty())
+                .orElseThrow(() -> new InvalidJobException("missing " + name));
     }
 
     private static Optional<String> string(JsonObject object, String name) {

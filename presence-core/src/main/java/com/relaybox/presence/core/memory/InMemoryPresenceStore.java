@@ -71,45 +71,46 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
 
     private StoreResult applyFresh(StoreCommand command, Instant now) {
-        ConnectionId connection = command.connection();
-        switch (command.type()) {
-            case JOIN: {
-                if (tombstoned(connection, now)) return StoreResult.unchanged(StoreResult.Effect.DISCONNECTED, command.timestamp());
-                NspRoomId roomId = command.room().orElseThrow();
-                Room room = rooms.computeIfAbsent(roomId, id -> new Room());
-                room.index.remove(connection);
-                room.index.addFirst(connection);
-                room.members.put(connection, command.memberJson());
-                presenceSets.computeIfAbsent(connection, c -> new LinkedHashSet<>()).add(roomId);
-                return StoreResult.changed(List.of(roomId), command.timestamp());
-            }
-            case UPDATE: {
-                if (tombstoned(connection, now)) return StoreResult.unchanged(StoreResult.Effect.DISCONNECTED, command.timestamp());
-                NspRoomId roomId = command.room().orElseThrow();
-                Room room = rooms.get(roomId);
-                if (room == null || !room.members.containsKey(connection))
-                    return StoreResult.unchanged(StoreResult.Effect.NOT_A_MEMBER, command.timestamp());
-                room.members.put(connection, command.memberJson());
-                return StoreResult.changed(List.of(roomId), command.timestamp());
-            }
-            case LEAVE: {
-                NspRoomId roomId = command.room().orElseThrow();
-                if (!remove(roomId, connection))
-                    return StoreResult.unchanged(StoreResult.Effect.NOT_A_MEMBER, command.timestamp());
-                return StoreResult.changed(List.of(roomId), command.timestamp());
-            }
-            case DISCONNECT: {
-                tombstones.remove(connection);
-                tombstones.put(connection, now.plus(tombstone));
-                List<NspRoomId> left = new ArrayList<>();
-                for (NspRoomId roomId : List.copyOf(presenceSets.getOrDefault(connection, Set.of())))
-                    if (remove(roomId, connection)) left.add(roomId);
-                presenceSets.remove(connection);
-                return StoreResult.changed(left, command.timestamp());
-            }
-            default:
-                throw new IllegalStateException("unknown job type " + command.type());
-        }
+        return command.match(join -> join(join, now), update -> update(update, now), this::leave,
+                disconnect -> disconnect(disconnect, now));
+    }
+
+    private StoreResult join(StoreCommand.Join join, Instant now) {
+        ConnectionId connection = join.connection();
+        if (tombstoned(connection, now)) return StoreResult.unchanged(StoreResult.Effect.DISCONNECTED, join.timestamp());
+        Room room = rooms.computeIfAbsent(join.room(), id -> new Room());
+        room.index.remove(connection);
+        room.index.addFirst(connection);
+        room.members.put(connection, join.memberJson());
+        presenceSets.computeIfAbsent(connection, c -> new LinkedHashSet<>()).add(join.room());
+        return StoreResult.changed(List.of(join.room()), join.timestamp());
+    }
+
+    private StoreResult update(StoreCommand.Update update, Instant now) {
+        ConnectionId connection = update.connection();
+        if (tombstoned(connection, now)) return StoreResult.unchanged(StoreResult.Effect.DISCONNECTED, update.timestamp());
+        Room room = rooms.get(update.room());
+        if (room == null || !room.members.containsKey(connection))
+            return StoreResult.unchanged(StoreResult.Effect.NOT_A_MEMBER, update.timestamp());
+        room.members.put(connection, update.memberJson());
+        return StoreResult.changed(List.of(update.room()), update.timestamp());
+    }
+
+    private StoreResult leave(StoreCommand.Leave leave) {
+        if (!remove(leave.room(), leave.connection()))
+            return StoreResult.unchanged(StoreResult.Effect.NOT_A_MEMBER, leave.timestamp());
+        return StoreResult.changed(List.of(leave.room()), leave.timestamp());
+    }
+
+    private StoreResult disconnect(StoreCommand.Disconnect disconnect, Instant now) {
+        ConnectionId connection = disconnect.connection();
+        tombstones.remove(connection);
+        tombstones.put(connection, now.plus(tombstone));
+        List<NspRoomId> left = new ArrayList<>();
+        for (NspRoomId roomId : List.copyOf(presenceSets.getOrDefault(connection, Set.of())))
+            if (remove(roomId, connection)) left.add(roomId);
+        presenceSets.remove(connection);
+        return StoreResult.changed(left, disconnect.timestamp());
     }
 
     /** Removes the connection from the room everywhere; false when it was not a member. */

@@ -1,8 +1,8 @@
 package com.relaybox.presence.core.service;
 
+import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.InvalidJobException;
-import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.Outcome;
@@ -12,12 +12,7 @@ import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.domain.Timestamps;
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.json.PresenceJson;
-import com.relaybox.presence.core.port.in.DisconnectConnection;
-import com.relaybox.presence.core.port.in.JoinRoom;
-import com.relaybox.presence.core.port.in.LeaveRoom;
 import com.relaybox.presence.core.port.in.ProcessJobs;
-import com.relaybox.presence.core.port.in.UpdatePresence;
-import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
@@ -39,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
  * a redelivery) finds the store's memory of the job, so state changes once and the broadcast and
  * history record are repeated with the same event.
  */
-public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, UpdatePresence, DisconnectConnection {
+public final class PresenceJobs implements ProcessJobs {
     private static final CompletableFuture<Void> NOTHING_TO_CONFIRM = CompletableFuture.completedFuture(null);
 
     private final JobParser parser;
@@ -71,34 +66,6 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
         }
         CompletableFuture<Void> confirmed = apply(attempts, outcomes, fence);
         return new AppliedBatch(Arrays.asList(outcomes), confirmed);
-    }
-
-    @Override
-    public Outcome join(PresenceJob.RoomJob job) {
-        return applyOne(job, JobType.JOIN);
-    }
-
-    @Override
-    public Outcome leave(PresenceJob.RoomJob job) {
-        return applyOne(job, JobType.LEAVE);
-    }
-
-    @Override
-    public Outcome update(PresenceJob.RoomJob job) {
-        return applyOne(job, JobType.UPDATE);
-    }
-
-    @Override
-    public Outcome disconnect(PresenceJob.Disconnect job) {
-        return applyOne(job, JobType.DISCONNECT);
-    }
-
-    private Outcome applyOne(PresenceJob job, JobType expected) {
-        if (job.type() != expected)
-            throw new IllegalArgumentException("expected a " + expected.wireName() + " job, got " + job.type().wireName());
-        Outcome[] outcome = new Outcome[1];
-        Confirmations.await(apply(List.of(new Attempt(0, job, false)), outcome, Fence.UNFENCED));
-        return outcome[0];
     }
 
     /** Fills in the outcomes; the future confirms the broadcasts and history records sent. */
@@ -136,35 +103,30 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
         PresenceJob job = attempt.job;
         if (result.repeat() && !attempt.redelivered)
             return new Outcome.Ignored("duplicate of job " + job.id() + ", already applied");
-        switch (result.effect()) {
-            case NOT_A_MEMBER:
-                return new Outcome.Ignored("connection " + job.actor().connectionId() + " is not a member of "
-                        + ((PresenceJob.RoomJob) job).room());
-            case DISCONNECTED:
-                return new Outcome.Ignored("connection " + job.actor().connectionId()
-                        + " disconnected recently; its late " + job.type().wireName() + " is ignored");
-            case CHANGED:
-                return new Outcome.Applied(events(job, result.rooms(), result.timestamp()));
-            default:
-                throw new IllegalStateException("unknown effect " + result.effect());
-        }
+        return switch (result.effect()) {
+            case NOT_A_MEMBER -> new Outcome.Ignored("connection " + job.actor().connectionId() + " is not a member of "
+                    + room(job));
+            case DISCONNECTED -> new Outcome.Ignored("connection " + job.actor().connectionId()
+                    + " disconnected recently; its late " + job.type().wireName() + " is ignored");
+            case CHANGED -> new Outcome.Applied(events(job, result.rooms(), result.timestamp()));
+        };
     }
 
     private static StoreCommand command(PresenceJob job, String timestamp) {
-        switch (job.type()) {
-            case JOIN:
-                return StoreCommand.join(job.id(), room(job), job.actor().connectionId(),
-                        PresenceJson.member(member(job, timestamp)), timestamp);
-            case UPDATE:
-                return StoreCommand.update(job.id(), room(job), job.actor().connectionId(),
-                        PresenceJson.member(member(job, timestamp)), timestamp);
-            case LEAVE:
-                return StoreCommand.leave(job.id(), room(job), job.actor().connectionId(), timestamp);
-            case DISCONNECT:
-                return StoreCommand.disconnect(job.id(), job.actor().connectionId(), timestamp);
-            default:
-                throw new IllegalStateException("unknown job type " + job.type());
-        }
+        ConnectionId connection = job.actor().connectionId();
+        return job.match(
+                join -> new StoreCommand.Join(join.id(), join.room(), connection, memberJson(join, timestamp), timestamp),
+                update -> new StoreCommand.Update(update.id(), update.room(), connection, memberJson(update, timestamp),
+                        timestamp),
+                leave -> new StoreCommand.Leave(leave.id(), leave.room(), connection, timestamp),
+                disconnect -> new StoreCommand.Disconnect(disconnect.id(), connection, timestamp));
+    }
+
+    /** The room of a leave or update, the only jobs the store can find not a member. */
+    private static NspRoomId room(PresenceJob job) {
+        return job.match(PresenceJob.Join::room, PresenceJob.Update::room, PresenceJob.Leave::room, disconnect -> {
+            throw new IllegalStateException("a disconnect names no room");
+        });
     }
 
     private static List<PresenceEvent> events(PresenceJob job, List<NspRoomId> rooms, String timestamp) {
@@ -175,14 +137,16 @@ public final class PresenceJobs implements ProcessJobs, JoinRoom, LeaveRoom, Upd
         return events;
     }
 
-    private static Member member(PresenceJob job, String timestamp) {
-        String dataJson = job instanceof PresenceJob.RoomJob roomJob ? roomJob.dataJson() : "null";
-        return new Member(job.actor().clientId(), job.actor().connectionId(), dataJson, timestamp,
-                job.type().event(), job.actor().userJson());
+    private static String memberJson(PresenceJob job, String timestamp) {
+        return PresenceJson.member(member(job, timestamp));
     }
 
-    private static NspRoomId room(PresenceJob job) {
-        return ((PresenceJob.RoomJob) job).room();
+    private static Member member(PresenceJob job, String timestamp) {
+        // A disconnect carries no data: each of its leaves broadcasts null.
+        String dataJson = job.match(PresenceJob.Join::dataJson, PresenceJob.Update::dataJson, PresenceJob.Leave::dataJson,
+                disconnect -> "null");
+        return new Member(job.actor().clientId(), job.actor().connectionId(), dataJson, timestamp,
+                job.type().event(), job.actor().userJson());
     }
 
     private record Attempt(int index, PresenceJob job, boolean redelivered) {

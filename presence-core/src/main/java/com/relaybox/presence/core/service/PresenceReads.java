@@ -3,7 +3,6 @@ package com.relaybox.presence.core.service;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
-import com.relaybox.presence.core.port.in.CheckMembership;
 import com.relaybox.presence.core.port.in.CountRoomMembers;
 import com.relaybox.presence.core.port.in.GetConnectionRooms;
 import com.relaybox.presence.core.port.in.GetRoomMembers;
@@ -18,7 +17,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /** The presence reads offered to embedders and over HTTP (CONTRACT §3). */
-public final class PresenceReads implements GetRoomMembers, CountRoomMembers, CheckMembership, GetConnectionRooms {
+public final class PresenceReads implements GetRoomMembers, CountRoomMembers, GetConnectionRooms {
     private static final int FULL_PAGE = 1000;
 
     private final PresenceStore store;
@@ -52,11 +51,6 @@ public final class PresenceReads implements GetRoomMembers, CountRoomMembers, Ch
     @Override
     public long count(NspRoomId room) {
         return store.count(room);
-    }
-
-    @Override
-    public boolean isMember(NspRoomId room, ConnectionId connection) {
-        return store.isMember(room, connection);
     }
 
     @Override

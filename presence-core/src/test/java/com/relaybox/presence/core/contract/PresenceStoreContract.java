@@ -60,7 +60,7 @@ public abstract class PresenceStoreContract {
 
     @Test
     void joinAddsTheMemberToTheHashTheIndexAndThePresenceSets() {
-        StoreCommand join = join("chat", "c1");
+        StoreCommand.Join join = join("chat", "c1");
 
         StoreResult result = apply(join);
 
@@ -76,7 +76,7 @@ public abstract class PresenceStoreContract {
         apply(join("chat", "c1"));
         apply(join("chat", "c2"));
         apply(join("chat", "c3"));
-        StoreCommand rejoin = join("chat", "c1", "{\"mood\":\"back\"}");
+        StoreCommand.Join rejoin = join("chat", "c1", "{\"mood\":\"back\"}");
 
         assertThat(apply(rejoin).effect()).isEqualTo(Effect.CHANGED);
 
@@ -101,7 +101,7 @@ public abstract class PresenceStoreContract {
     void updateReplacesAMembersJsonAndKeepsItsPlace() {
         apply(join("chat", "c1"));
         apply(join("chat", "c2"));
-        StoreCommand update = update("chat", "c1", "{\"typing\":true}");
+        StoreCommand.Update update = update("chat", "c1", "{\"typing\":true}");
 
         assertThat(apply(update)).isEqualTo(StoreResult.changed(List.of(room("chat")), update.timestamp()));
 
@@ -231,11 +231,11 @@ public abstract class PresenceStoreContract {
 
     @Test
     void aRepeatedJobIdChangesNothingAndReportsTheFirstApplication() {
-        StoreCommand join = join("chat", "c1");
+        StoreCommand.Join join = join("chat", "c1");
         StoreResult first = apply(join);
         apply(leave("chat", "c1"));
 
-        StoreCommand again = new StoreCommand(join.jobId(), join.type(), join.room(), join.connection(),
+        StoreCommand again = new StoreCommand.Join(join.jobId(), join.room(), join.connection(),
                 join.memberJson(), "2030-01-01T00:00:00.000Z");
         StoreResult repeat = apply(again);
 
@@ -246,7 +246,7 @@ public abstract class PresenceStoreContract {
 
     @Test
     void aRepeatedNoOpStaysANoOp() {
-        StoreCommand leave = leave("chat", "c1");
+        StoreCommand.Leave leave = leave("chat", "c1");
         assertThat(apply(leave).effect()).isEqualTo(Effect.NOT_A_MEMBER);
         apply(join("chat", "c1"));
 
@@ -261,7 +261,7 @@ public abstract class PresenceStoreContract {
     void aRepeatedDisconnectReportsTheRoomsItLeft() {
         apply(join("chat", "c1"));
         apply(join("games", "c1"));
-        StoreCommand disconnect = disconnect("c1");
+        StoreCommand.Disconnect disconnect = disconnect("c1");
         StoreResult first = apply(disconnect);
 
         StoreResult repeat = apply(disconnect);
@@ -276,7 +276,7 @@ public abstract class PresenceStoreContract {
 
     @Test
     void aBatchIsAppliedInOrderWithOneResultPerCommand() {
-        StoreCommand join = join("chat", "c1");
+        StoreCommand.Join join = join("chat", "c1");
         List<StoreCommand> batch = List.of(
                 join,
                 update("chat", "c1", "{\"n\":1}"),
@@ -317,7 +317,7 @@ public abstract class PresenceStoreContract {
 
     @Test
     void aMemberReadsBackAsItWasWritten() {
-        StoreCommand join = join("chat", "c1", "{\"message\":\"héllo \\\"you\\\"\",\"n\":[1,2.5,null]}");
+        StoreCommand.Join join = join("chat", "c1", "{\"message\":\"héllo \\\"you\\\"\",\"n\":[1,2.5,null]}");
         apply(join);
 
         Member member = store.memberPage(room("chat"), 0, 1).get(0);
@@ -381,11 +381,13 @@ public abstract class PresenceStoreContract {
                 int dice = random.nextInt(100);
                 StoreCommand command;
                 if (dice < 40) {
-                    command = join(room, connection, "{\"n\":" + sent + "}");
-                    model.join(app + ":" + room, conn(connection), command.memberJson());
+                    StoreCommand.Join join = join(room, connection, "{\"n\":" + sent + "}");
+                    model.join(app + ":" + room, conn(connection), join.memberJson());
+                    command = join;
                 } else if (dice < 55) {
-                    command = update(room, connection, "{\"u\":" + sent + "}");
-                    model.update(app + ":" + room, conn(connection), command.memberJson());
+                    StoreCommand.Update update = update(room, connection, "{\"u\":" + sent + "}");
+                    model.update(app + ":" + room, conn(connection), update.memberJson());
+                    command = update;
                 } else if (dice < 95) {
                     command = leave(room, connection);
                     model.leave(app + ":" + room, conn(connection));
@@ -449,28 +451,28 @@ public abstract class PresenceStoreContract {
         return results.get(0);
     }
 
-    protected final StoreCommand join(String roomId, String connection) {
+    protected final StoreCommand.Join join(String roomId, String connection) {
         return join(roomId, connection, "{\"message\":\"hello\"}");
     }
 
-    protected final StoreCommand join(String roomId, String connection, String dataJson) {
+    protected final StoreCommand.Join join(String roomId, String connection, String dataJson) {
         String timestamp = timestamp();
-        return StoreCommand.join(nextJobId(), room(roomId), new ConnectionId(conn(connection)),
+        return new StoreCommand.Join(nextJobId(), room(roomId), new ConnectionId(conn(connection)),
                 memberJson(connection, dataJson, timestamp, EventType.JOIN), timestamp);
     }
 
-    protected final StoreCommand update(String roomId, String connection, String dataJson) {
+    protected final StoreCommand.Update update(String roomId, String connection, String dataJson) {
         String timestamp = timestamp();
-        return StoreCommand.update(nextJobId(), room(roomId), new ConnectionId(conn(connection)),
+        return new StoreCommand.Update(nextJobId(), room(roomId), new ConnectionId(conn(connection)),
                 memberJson(connection, dataJson, timestamp, EventType.UPDATE), timestamp);
     }
 
-    protected final StoreCommand leave(String roomId, String connection) {
-        return StoreCommand.leave(nextJobId(), room(roomId), new ConnectionId(conn(connection)), timestamp());
+    protected final StoreCommand.Leave leave(String roomId, String connection) {
+        return new StoreCommand.Leave(nextJobId(), room(roomId), new ConnectionId(conn(connection)), timestamp());
     }
 
-    protected final StoreCommand disconnect(String connection) {
-        return StoreCommand.disconnect(nextJobId(), new ConnectionId(conn(connection)), timestamp());
+    protected final StoreCommand.Disconnect disconnect(String connection) {
+        return new StoreCommand.Disconnect(nextJobId(), new ConnectionId(conn(connection)), timestamp());
     }
 
     private String memberJson(String connection, String dataJson, String timestamp, EventType event) {

@@ -26,8 +26,8 @@ class JobParserTest {
     void aRelayBoxJoinParsesWithEverything() {
         PresenceJob job = parser.parse(Jobs.raw("join", "job-1", Jobs.body("join", APP + ":chat:lobby")));
 
-        assertThat(job).isInstanceOf(PresenceJob.RoomJob.class);
-        PresenceJob.RoomJob join = (PresenceJob.RoomJob) job;
+        assertThat(job).isInstanceOf(PresenceJob.Join.class);
+        PresenceJob.Join join = (PresenceJob.Join) job;
         assertThat(join.type()).isEqualTo(JobType.JOIN);
         assertThat(join.id().value()).isEqualTo("job-1");
         assertThat(join.room()).isEqualTo(new NspRoomId(APP, "chat:lobby"));
@@ -52,7 +52,7 @@ class JobParserTest {
             body.getAsJsonObject("session").remove("user");
         });
 
-        PresenceJob.RoomJob job = (PresenceJob.RoomJob) parser.parse(raw);
+        PresenceJob.Update job = (PresenceJob.Update) parser.parse(raw);
 
         assertThat(job.dataJson()).isEqualTo("null");
         assertThat(job.timestamp()).isEmpty();
@@ -77,6 +77,18 @@ class JobParserTest {
         assertThat(job.timestamp()).isEmpty();
         assertThat(((PresenceJob.Disconnect) parser.parse(Jobs.raw("disconnect", "job-9", Jobs.disconnectBody()))).timestamp())
                 .contains("2024-10-03T14:50:00.000Z");
+    }
+
+    @Test
+    void eachTypeParsesIntoItsOwnKind() {
+        assertThat(parser.parse(Jobs.raw("join", "j", Jobs.body("join", APP + ":chat"))))
+                .isInstanceOf(PresenceJob.Join.class).extracting(PresenceJob::type).isEqualTo(JobType.JOIN);
+        assertThat(parser.parse(Jobs.raw("update", "j", Jobs.body("update", APP + ":chat"))))
+                .isInstanceOf(PresenceJob.Update.class).extracting(PresenceJob::type).isEqualTo(JobType.UPDATE);
+        assertThat(parser.parse(Jobs.raw("leave", "j", Jobs.body("leave", APP + ":chat"))))
+                .isInstanceOf(PresenceJob.Leave.class).extracting(PresenceJob::type).isEqualTo(JobType.LEAVE);
+        assertThat(parser.parse(Jobs.raw("disconnect", "j", Jobs.disconnectBody())))
+                .isInstanceOf(PresenceJob.Disconnect.class).extracting(PresenceJob::type).isEqualTo(JobType.DISCONNECT);
     }
 
     // ---- CONTRACT §6, one test per reason
@@ -126,6 +138,7 @@ class JobParserTest {
         assertRejected(edit("join", body -> body.getAsJsonObject("session").remove("connectionId")), "missing session.connectionId");
         assertRejected(edit("join", body -> body.getAsJsonObject("session").addProperty("connectionId", "")), "missing session.connectionId");
         assertRejected(edit("join", body -> body.getAsJsonObject("session").remove("appPid")), "missing session.appPid");
+        assertRejected(edit("join", body -> body.getAsJsonObject("session").addProperty("appPid", "")), "missing session.appPid");
         JsonObject disconnect = Jobs.disconnectBody();
         disconnect.getAsJsonObject("session").remove("connectionId");
         assertRejected(Jobs.raw("disconnect", "j", disconnect), "missing session.connectionId");
@@ -146,6 +159,32 @@ class JobParserTest {
             body.addProperty("nspRoomId", "otherApp:chat");
             body.remove("subscription");
         }), "nspRoomId 'otherApp:chat' belongs to app 'otherApp', not to session.appPid '" + APP + "'");
+    }
+
+    @Test
+    void anAppPidWithAColon() {
+        JsonObject disconnect = Jobs.disconnectBody();
+        disconnect.getAsJsonObject("session").addProperty("appPid", "a:b");
+        assertRejected(Jobs.raw("disconnect", "j", disconnect), "session.appPid 'a:b' must not contain ':'");
+        disconnect.getAsJsonObject("session").remove("connectionId");
+        assertRejected(Jobs.raw("disconnect", "j", disconnect), "session.appPid 'a:b' must not contain ':'");
+    }
+
+    @Test
+    void theFirstFaultIsTheOneNamed() {
+        assertRejected(edit("join", body -> {
+            body.addProperty("nspRoomId", "otherApp:chat");
+            body.getAsJsonObject("message").addProperty("timestamp", "soon");
+        }), "nspRoomId 'otherApp:chat' belongs to app 'otherApp'");
+        assertRejected(edit("join", body -> {
+            body.remove("clientId");
+            body.getAsJsonObject("session").remove("clientId");
+            body.getAsJsonObject("message").addProperty("timestamp", "soon");
+        }), "message.timestamp 'soon' is not an ISO-8601 instant");
+        assertRejected(edit("join", body -> {
+            body.remove("clientId");
+            body.getAsJsonObject("session").remove("clientId");
+        }), "missing clientId (neither clientId nor session.clientId)");
     }
 
     @Test
@@ -184,6 +223,8 @@ class JobParserTest {
 
         assertThatThrownBy(() -> parser.parse(raw)).isInstanceOf(InvalidJobException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertRejected(edit("join", body -> body.addProperty("nspRoomId", "no\ncolon")),
+                "nspRoomId must be <appPid>:<roomId>, got 'no colon'");
     }
 
     private static RawJob edit(String event, Consumer<JsonObject> edit) {

@@ -37,7 +37,7 @@ class InMemoryPresenceStoreTest extends PresenceStoreContract {
         Instant[] now = {Instant.parse("2024-10-03T00:00:00Z")};
         InMemoryPresenceStore store = new InMemoryPresenceStore(() -> now[0], Duration.ofSeconds(600), Duration.ofHours(24));
         NspRoomId room = new NspRoomId("app", "chat");
-        StoreCommand leave = StoreCommand.leave(new JobId("job-1"), room, new ConnectionId("app:c1"), "2024-10-03T00:00:00.000Z");
+        StoreCommand leave = new StoreCommand.Leave(new JobId("job-1"), room, new ConnectionId("app:c1"), "2024-10-03T00:00:00.000Z");
 
         store.apply(List.of(leave));
         now[0] = now[0].plus(Duration.ofHours(24)).minusMillis(1);

@@ -9,7 +9,6 @@ import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.PresenceEvent;
-import com.relaybox.presence.core.domain.PresenceJob;
 import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.json.Jobs;
@@ -367,21 +366,14 @@ class PresenceJobsTest {
         assertThat(history.all()).isEmpty();
     }
 
-    // ---- the typed use cases
+    // ---- every kind through the one port
 
     @Test
-    void theTypedUseCasesApplyTheirOwnKindOfJob() {
-        JobParser parser = new JobParser(100);
-        PresenceJob.RoomJob join = (PresenceJob.RoomJob) parser.parse(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
-        PresenceJob.RoomJob update = (PresenceJob.RoomJob) parser.parse(Jobs.raw("update", "job-2", Jobs.body("update", CHAT)));
-        PresenceJob.RoomJob leave = (PresenceJob.RoomJob) parser.parse(Jobs.raw("leave", "job-3", Jobs.body("leave", CHAT)));
-        PresenceJob.Disconnect disconnect = (PresenceJob.Disconnect) parser.parse(Jobs.raw("disconnect", "job-4", Jobs.disconnectBody()));
-
-        assertThat(jobs.join(join)).isInstanceOf(Outcome.Applied.class);
-        assertThat(jobs.update(update)).isInstanceOf(Outcome.Applied.class);
-        assertThat(jobs.leave(leave)).isInstanceOf(Outcome.Applied.class);
-        assertThat(jobs.disconnect(disconnect)).isEqualTo(new Outcome.Applied(List.of()));
-        assertThatThrownBy(() -> jobs.leave(join)).isInstanceOf(IllegalArgumentException.class);
+    void eachKindOfJobIsAppliedAsItsOwnKind() {
+        assertThat(jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)))).isInstanceOf(Outcome.Applied.class);
+        assertThat(jobs.process(Jobs.raw("update", "job-2", Jobs.body("update", CHAT)))).isInstanceOf(Outcome.Applied.class);
+        assertThat(jobs.process(Jobs.raw("leave", "job-3", Jobs.body("leave", CHAT)))).isInstanceOf(Outcome.Applied.class);
+        assertThat(jobs.process(Jobs.raw("disconnect", "job-4", Jobs.disconnectBody()))).isEqualTo(new Outcome.Applied(List.of()));
         assertThat(broadcaster.events()).extracting(PresenceEvent::type)
                 .containsExactly(EventType.JOIN, EventType.UPDATE, EventType.LEAVE);
         assertThat(Optional.of(history.all().get(0).timestamp())).contains(Instant.parse("2024-10-03T14:49:14.329Z"));

@@ -72,8 +72,8 @@ class PresenceReadsTest {
         join("zeta", "alice", "a1");
         join("alpha:1", "alice", "a1");
 
-        assertThat(reads.isMember(NspRoomId.parse(APP + ":zeta"), new ConnectionId(APP + ":a1"))).isTrue();
-        assertThat(reads.isMember(NspRoomId.parse(APP + ":zeta"), new ConnectionId(APP + ":b1"))).isFalse();
+        assertThat(store.isMember(NspRoomId.parse(APP + ":zeta"), new ConnectionId(APP + ":a1"))).isTrue();
+        assertThat(store.isMember(NspRoomId.parse(APP + ":zeta"), new ConnectionId(APP + ":b1"))).isFalse();
         assertThat(reads.rooms(new ConnectionId(APP + ":a1")))
                 .containsExactly(NspRoomId.parse(APP + ":alpha:1"), NspRoomId.parse(APP + ":zeta"));
         assertThat(reads.members(NspRoomId.parse(APP + ":empty"), OptionalInt.of(3))).isEmpty();

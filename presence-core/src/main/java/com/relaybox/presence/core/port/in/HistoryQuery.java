@@ -1,6 +1,5 @@
 package com.relaybox.presence.core.port.in;
 
-import com.relaybox.presence.core.domain.InvalidJobException;
 import com.relaybox.presence.core.domain.Timestamps;
 
 import java.time.Instant;
@@ -37,7 +36,7 @@ public record HistoryQuery(Instant from, Instant to, int limit) {
     private static Instant instant(String name, String text) {
         try {
             return Timestamps.parse(text);
-        } catch (InvalidJobException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + " must be an ISO-8601 instant such as 2024-10-03T14:49:14.329Z, got '"
                     + abbreviate(text) + "'");
         }

@@ -6,46 +6,93 @@ import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.domain.NspRoomId;
 
 import java.util.Objects;
-import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * One job's change, as the store applies it.
- *
- * @param room       the room of a join, update or leave; empty for a disconnect
- * @param memberJson the member JSON a join or update stores; empty for a leave or disconnect
- * @param timestamp  the event time of this attempt, remembered with the job id so that a repeat
- *                   broadcasts the time of the first application
+ * One job's change, as the store applies it: one record per kind of job, told apart by
+ * {@link #match}. {@code timestamp} is the event time of this attempt, remembered with the job
+ * id so that a repeat broadcasts the time of the first application.
  */
-public record StoreCommand(JobId jobId, JobType type, Optional<NspRoomId> room, ConnectionId connection,
-                           String memberJson, String timestamp) {
+public sealed interface StoreCommand {
 
-    public StoreCommand {
+    JobId jobId();
+
+    ConnectionId connection();
+
+    String timestamp();
+
+    /** The result of the function for this command's kind. */
+    <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
+                Function<Disconnect, R> disconnect);
+
+    /** The kind of job this command applies. */
+    default JobType type() {
+        return match(join -> JobType.JOIN, update -> JobType.UPDATE, leave -> JobType.LEAVE,
+                disconnect -> JobType.DISCONNECT);
+    }
+
+    /** Adds or replaces the member, stored as {@code memberJson}. */
+    record Join(JobId jobId, NspRoomId room, ConnectionId connection, String memberJson, String timestamp)
+            implements StoreCommand {
+        public Join {
+            requireCommand(jobId, connection, timestamp);
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(memberJson, "memberJson");
+        }
+
+        @Override
+        public <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
+                           Function<Disconnect, R> disconnect) {
+            return join.apply(this);
+        }
+    }
+
+    /** Replaces a current member's JSON with {@code memberJson}. */
+    record Update(JobId jobId, NspRoomId room, ConnectionId connection, String memberJson, String timestamp)
+            implements StoreCommand {
+        public Update {
+            requireCommand(jobId, connection, timestamp);
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(memberJson, "memberJson");
+        }
+
+        @Override
+        public <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
+                           Function<Disconnect, R> disconnect) {
+            return update.apply(this);
+        }
+    }
+
+    /** Removes a current member. */
+    record Leave(JobId jobId, NspRoomId room, ConnectionId connection, String timestamp) implements StoreCommand {
+        public Leave {
+            requireCommand(jobId, connection, timestamp);
+            Objects.requireNonNull(room, "room");
+        }
+
+        @Override
+        public <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
+                           Function<Disconnect, R> disconnect) {
+            return leave.apply(this);
+        }
+    }
+
+    /** Removes the connection from every room and tombstones it. */
+    record Disconnect(JobId jobId, ConnectionId connection, String timestamp) implements StoreCommand {
+        public Disconnect {
+            requireCommand(jobId, connection, timestamp);
+        }
+
+        @Override
+        public <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
+                           Function<Disconnect, R> disconnect) {
+            return disconnect.apply(this);
+        }
+    }
+
+    private static void requireCommand(JobId jobId, ConnectionId connection, String timestamp) {
         Objects.requireNonNull(jobId, "jobId");
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(room, "room");
         Objects.requireNonNull(connection, "connection");
-        Objects.requireNonNull(memberJson, "memberJson");
         Objects.requireNonNull(timestamp, "timestamp");
-        if (room.isPresent() == (type == JobType.DISCONNECT))
-            throw new IllegalArgumentException("a " + type.wireName() + " command " + (room.isPresent() ? "has no" : "needs a") + " room");
-        boolean stores = type == JobType.JOIN || type == JobType.UPDATE;
-        if (stores == memberJson.isEmpty())
-            throw new IllegalArgumentException("a " + type.wireName() + " command " + (stores ? "needs" : "takes no") + " member JSON");
-    }
-
-    public static StoreCommand join(JobId jobId, NspRoomId room, ConnectionId connection, String memberJson, String timestamp) {
-        return new StoreCommand(jobId, JobType.JOIN, Optional.of(room), connection, memberJson, timestamp);
-    }
-
-    public static StoreCommand update(JobId jobId, NspRoomId room, ConnectionId connection, String memberJson, String timestamp) {
-        return new StoreCommand(jobId, JobType.UPDATE, Optional.of(room), connection, memberJson, timestamp);
-    }
-
-    public static StoreCommand leave(JobId jobId, NspRoomId room, ConnectionId connection, String timestamp) {
-        return new StoreCommand(jobId, JobType.LEAVE, Optional.of(room), connection, "", timestamp);
-    }
-
-    public static StoreCommand disconnect(JobId jobId, ConnectionId connection, String timestamp) {
-        return new StoreCommand(jobId, JobType.DISCONNECT, Optional.empty(), connection, "", timestamp);
     }
 }
