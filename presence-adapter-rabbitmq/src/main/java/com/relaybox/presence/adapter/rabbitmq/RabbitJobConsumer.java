@@ -70,8 +70,8 @@ public final class RabbitJobConsumer implements AutoCloseable {
             workers.add(new ShardWorker(shard, settings, jobs, deadLetters, observer));
     }
 
-    public static RabbitJobConsumer start(RabbitSettings settings, ProcessJobs jobs) {
-        return start(settings, jobs, JobConsumerObserver.NONE);
+    public static RabbitJobConsumer consume(RabbitSettings settings, ProcessJobs jobs) {
+        return consume(settings, jobs, JobConsumerObserver.NONE);
     }
 
     /**
@@ -80,7 +80,7 @@ public final class RabbitJobConsumer implements AutoCloseable {
      * @throws IllegalStateException when a queue or exchange exists with other arguments (nothing is consumed)
      * @throws DependencyUnavailableException when the broker cannot be reached
      */
-    public static RabbitJobConsumer start(RabbitSettings settings, ProcessJobs jobs, JobConsumerObserver observer) {
+    public static RabbitJobConsumer consume(RabbitSettings settings, ProcessJobs jobs, JobConsumerObserver observer) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(observer, "observer");

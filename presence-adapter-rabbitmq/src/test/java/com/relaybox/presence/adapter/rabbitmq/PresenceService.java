@@ -17,7 +17,7 @@ final class PresenceService implements AutoCloseable {
         broadcaster = new RabbitBroadcaster(settings);
         try {
             PresenceJobs jobs = new PresenceJobs(new JobParser(maxDataBytes), store, broadcaster, history, TimeSource.system());
-            consumer = RabbitJobConsumer.start(settings, jobs, observer);
+            consumer = RabbitJobConsumer.consume(settings, jobs, observer);
         } catch (RuntimeException e) {
             broadcaster.close();
             throw e;

@@ -30,7 +30,7 @@ class TopologyIT {
     void aShardQueueThatExistsWithAnotherTypeStopsTheStartWithAMessageNamingItAndTheMismatch() {
         broker.withChannel(channel -> channel.queueDeclare("presence-2", true, false, false, Map.of("x-queue-type", "classic")));
 
-        assertThatThrownBy(() -> RabbitJobConsumer.start(TestSettings.of(broker), jobs))
+        assertThatThrownBy(() -> RabbitJobConsumer.consume(TestSettings.of(broker), jobs))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("queue 'presence-2' already exists with other arguments than this service declares")
                 .hasMessageContaining("x-queue-type=quorum")
@@ -48,7 +48,7 @@ class TopologyIT {
         broker.withChannel(channel -> channel.queueDeclare("presence-0", true, false, false,
                 Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", "ds.presence.dlx")));
 
-        assertThatThrownBy(() -> RabbitJobConsumer.start(TestSettings.of(broker), jobs))
+        assertThatThrownBy(() -> RabbitJobConsumer.consume(TestSettings.of(broker), jobs))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("queue 'presence-0'")
                 .hasMessageContaining("x-single-active-consumer");
@@ -68,7 +68,7 @@ class TopologyIT {
     void theTopologyIsDeclaredIdempotentlyAndRoutesEachShardKeyToItsQueue() {
         RabbitSettings settings = TestSettings.of(broker).withQueueCount(3).withQueueType(QueueType.CLASSIC);
         try (PresenceJobPublisher publisher = new PresenceJobPublisher(settings)) {
-            RabbitJobConsumer.start(settings, jobs).close();     // declares it again, then goes
+            RabbitJobConsumer.consume(settings, jobs).close();     // declares it again, then goes
         }
         try (PresenceJobPublisher again = new PresenceJobPublisher(settings)) {
             assertThat(again).isNotNull();

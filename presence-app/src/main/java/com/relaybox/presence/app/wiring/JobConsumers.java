@@ -70,7 +70,7 @@ final class JobConsumers implements Managed {
 
     @Override
     public void start() {
-        consumer = RabbitJobConsumer.start(settings, jobs, metrics);
+        consumer = RabbitJobConsumer.consume(settings, jobs, metrics);
         poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "queue-depths");
             thread.setDaemon(true);
