@@ -9,12 +9,15 @@ import com.google.inject.Stage;
 import com.relaybox.presence.app.config.Config;
 import com.relaybox.presence.app.config.ConfigException;
 import com.relaybox.presence.app.config.Env;
+import com.relaybox.presence.app.config.Intake;
 import com.relaybox.presence.app.config.Mode;
 import com.relaybox.presence.app.config.ServicesConfig;
 import com.relaybox.presence.app.http.ApiServer;
 import com.relaybox.presence.app.wiring.AppModule;
+import com.relaybox.presence.app.wiring.BullMqModule;
 import com.relaybox.presence.app.wiring.EmbeddedModule;
 import com.relaybox.presence.app.wiring.PostgresModule;
+import com.relaybox.presence.app.wiring.RabbitIntakeModule;
 import com.relaybox.presence.app.wiring.RabbitModule;
 import com.relaybox.presence.app.wiring.RedisModule;
 import org.slf4j.Logger;
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -52,11 +56,13 @@ public final class Main {
         Logging.apply(config.log());
         log.info("event=starting mode={} reason={}", config.mode().wireName(), Logging.quote(config.modeReason()));
         config.services().ifPresent(services -> log.info("event=config redis={}:{} redis_tls={} rabbitmq={} "
-                        + "postgres={}:{}/{} postgres_tls={} schema={} queues={} queue_type={}",
+                        + "postgres={}:{}/{} postgres_tls={} schema={} queues={} queue_type={} intakes={} bullmq={}*",
                 services.redis().host(), services.redis().port(), services.redis().tls(), services.rabbit().endpoint(),
                 services.postgres().host(), services.postgres().port(), services.postgres().database(),
                 !services.postgres().tlsDisabled(), services.postgres().schema(), services.rabbit().queueCount(),
-                services.rabbit().queueType().argument()));
+                services.rabbit().queueType().argument(),
+                services.intakes().stream().map(Intake::wireName).sorted().reduce((a, b) -> a + "," + b).orElse(""),
+                services.bullmq().keyBase()));
 
         Injector injector;
         try {
@@ -90,9 +96,12 @@ public final class Main {
     static List<Module> modules(Config config) {
         if (config.mode() == Mode.EMBEDDED) return List.of(new AppModule(config), new EmbeddedModule());
         ServicesConfig services = config.services().orElseThrow();
-        return List.of(new AppModule(config), new RedisModule(services.redis()),
+        List<Module> modules = new ArrayList<>(List.of(new AppModule(config), new RedisModule(services.redis()),
                 new RabbitModule(services.rabbit(), services.historyQueue()),
-                new PostgresModule(services.postgres(), services.retention(), services.historyWriter()));
+                new PostgresModule(services.postgres(), services.retention(), services.historyWriter())));
+        if (services.intakes().contains(Intake.RABBITMQ)) modules.add(new RabbitIntakeModule(services.rabbit()));
+        if (services.intakes().contains(Intake.BULLMQ)) modules.add(new BullMqModule(services.bullmq()));
+        return modules;
     }
 
     /** What a part threw while being built (a broker that refuses the connection, ...), in one line. */

@@ -3,6 +3,7 @@ package com.relaybox.presence.app.config;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.relaybox.presence.adapter.bullmq.BullMqSettings;
 import com.relaybox.presence.adapter.postgres.HistoryRetention;
 import com.relaybox.presence.adapter.postgres.PostgresSettings;
 import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -139,6 +141,14 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
         int prefetch = read.number(RABBIT_MQ_PREFETCH, Math.max(RabbitSettings.DEFAULT_PREFETCH, batchSize),
                 value -> RabbitSettings.requirePrefetch(value, batchSize));
 
+        Set<Intake> intakes = read.text(PRESENCE_INTAKES, "rabbitmq,bullmq", Intake::parseAll);
+        String bullPrefix = read.text(PRESENCE_BULLMQ_PREFIX, BullMqSettings.DEFAULT_PREFIX, BullMqSettings::requirePrefix);
+        String bullQueue = read.text(PRESENCE_BULLMQ_QUEUE, BullMqSettings.DEFAULT_QUEUE, BullMqSettings::requireQueueName);
+        Duration lockDuration = read.millis(PRESENCE_BULLMQ_LOCK_DURATION_MS, BullMqSettings.DEFAULT_LOCK_DURATION,
+                BullMqSettings::requireLockDuration);
+        Duration stalledInterval = read.millis(PRESENCE_BULLMQ_STALLED_INTERVAL_MS,
+                BullMqSettings.DEFAULT_STALLED_INTERVAL, BullMqSettings::requireStalledInterval);
+
         Optional<String> dbHost = read.string(DB_HOST);
         Optional<String> dbName = read.string(DB_NAME);
         Optional<String> dbUser = read.string(DB_USER);
@@ -179,7 +189,12 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                 HistoryWriterSettings.defaults().withCloseTimeout(HISTORY_WRITER_CLOSE),
                 new PostgresSettings(dbHost.get(), dbPort, dbName.get(), dbUser.get(), dbPassword, dbMaxConnections,
                         dbIdle, dbTlsDisabled, dbProxy, schema),
-                retention));
+                retention, intakes,
+                BullMqSettings.of(redisHost.get(), redisPort, redisTls, redisAuth)
+                        .withQueue(bullPrefix, bullQueue)
+                        .withLocking(lockDuration, stalledInterval)
+                        .withBatching(batchSize, batchWait)
+                        .withShutdownTimeout(CONSUMER_SHUTDOWN)));
     }
 
     static String abbreviate(String text) {

@@ -1,5 +1,6 @@
 package com.relaybox.presence.app.config;
 
+import com.relaybox.presence.adapter.bullmq.BullMqSettings;
 import com.relaybox.presence.adapter.postgres.HistoryRetention;
 import com.relaybox.presence.adapter.postgres.PostgresSettings;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
@@ -8,11 +9,12 @@ import com.relaybox.presence.adapter.rabbitmq.history.HistoryWriterSettings;
 import com.relaybox.presence.adapter.redis.RedisSettings;
 
 import java.util.Objects;
+import java.util.Set;
 
-/** Everything services mode connects to, as the adapters' own settings. */
+/** Everything services mode connects to, as the adapters' own settings, and the intakes it takes jobs from. */
 public record ServicesConfig(RedisSettings redis, RabbitSettings rabbit, HistoryQueueSettings historyQueue,
                              HistoryWriterSettings historyWriter, PostgresSettings postgres,
-                             HistoryRetention retention) {
+                             HistoryRetention retention, Set<Intake> intakes, BullMqSettings bullmq) {
     public ServicesConfig {
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(rabbit, "rabbit");
@@ -20,5 +22,8 @@ public record ServicesConfig(RedisSettings redis, RabbitSettings rabbit, History
         Objects.requireNonNull(historyWriter, "historyWriter");
         Objects.requireNonNull(postgres, "postgres");
         Objects.requireNonNull(retention, "retention");
+        intakes = Set.copyOf(intakes);
+        if (intakes.isEmpty()) throw new IllegalArgumentException("at least one intake");
+        Objects.requireNonNull(bullmq, "bullmq");
     }
 }

@@ -9,21 +9,19 @@ import com.relaybox.presence.adapter.rabbitmq.RabbitBroadcaster;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.adapter.rabbitmq.history.HistoryQueueSettings;
 import com.relaybox.presence.adapter.rabbitmq.history.RabbitHistoryOutbox;
-import com.relaybox.presence.app.HealthCheck;
 import com.relaybox.presence.app.Managed;
 import com.relaybox.presence.app.http.JobIntake;
 import com.relaybox.presence.app.http.PublishingIntake;
 import com.relaybox.presence.core.json.JobParser;
-import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Objects;
 
 /**
- * RabbitMQ (services mode): the shard queue consumers, the broadcaster, the job publisher behind
+ * RabbitMQ (services mode): the broadcaster, the job publisher behind
  * {@code POST /v1/jobs}, and the history outbox (records wait there, durably, for PostgreSQL).
+ * The shard queue consumers are {@link RabbitIntakeModule}'s.
  */
 public final class RabbitModule extends AbstractModule {
     private final RabbitSettings settings;
@@ -66,27 +64,6 @@ public final class RabbitModule extends AbstractModule {
     @Singleton
     JobIntake intake(JobParser parser, PresenceJobPublisher publisher) {
         return new PublishingIntake(parser, publisher);
-    }
-
-    @Provides
-    @Singleton
-    JobConsumers consumers(ProcessJobs jobs, MeterRegistry registry) {
-        return new JobConsumers(settings, jobs, registry);
-    }
-
-    @ProvidesIntoSet
-    Managed consumersPart(JobConsumers consumers) {
-        return consumers;
-    }
-
-    @ProvidesIntoSet
-    HealthCheck consumersHealth(JobConsumers consumers) {
-        return HealthCheck.of("consumers", consumers::running);
-    }
-
-    @ProvidesIntoSet
-    HealthCheck brokerHealth(JobConsumers consumers) {
-        return HealthCheck.of("rabbitmq", consumers::broker);
     }
 
     @Provides

@@ -135,6 +135,11 @@ class ConfigTest {
             "RABBIT_MQ_QUEUE_COUNT|99999999999|is out of range, got '99999999999'",
             "RABBIT_MQ_QUEUE_TYPE|stream|the queue type must be 'quorum' or 'classic', got 'stream'",
             "LOG_LEVEL|verbose|must be one of error, warn, info, debug, got 'verbose'",
+            "PRESENCE_INTAKES|kafka|must be a comma-separated list of rabbitmq and bullmq, got 'kafka'",
+            "PRESENCE_INTAKES|bullmq,bullmq|names bullmq twice",
+            "PRESENCE_BULLMQ_QUEUE|presence:jobs|the BullMQ queue name must be non-empty, without ':' or spaces, got 'presence:jobs'",
+            "PRESENCE_BULLMQ_LOCK_DURATION_MS|500|the lock duration must be between 1000 and 3600000 ms, got 500",
+            "PRESENCE_BULLMQ_STALLED_INTERVAL_MS|soon|must be a whole number, got 'soon'",
             "LOCALHOST|yes|must be 'true' or 'false', got 'yes'",
             "DB_TLS_DISABLED|1|must be 'true' or 'false', got '1'",
             "DB_MAX_CONNECTIONS|0|the pool size must be between 1 and 1000, got 0",
@@ -276,5 +281,23 @@ class ConfigTest {
         Config config = config(with(services(), "DB_PASSWORD", "db-s3cret", "REDIS_AUTH", "redis-s3cret",
                 "PRESENCE_API_TOKEN", "api-s3cret", "RABBIT_MQ_CONNECTION_STRING", "amqp://u:amqp-s3cret@h/v"));
         assertThat(config.toString()).doesNotContain("s3cret").contains("****");
+    }
+
+    @Test
+    void bothIntakesRunByDefaultAndPresenceIntakesChoosesOneOrBoth() {
+        ServicesConfig defaults = config(services()).services().orElseThrow();
+        assertThat(defaults.intakes()).containsExactlyInAnyOrder(Intake.RABBITMQ, Intake.BULLMQ);
+        assertThat(defaults.bullmq().keyBase()).isEqualTo("queue:presence:");
+        assertThat(defaults.bullmq().lockDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.bullmq().stalledInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config(with(services(), "PRESENCE_INTAKES", " BullMQ ")).services().orElseThrow().intakes())
+                .containsExactly(Intake.BULLMQ);
+        ServicesConfig bull = config(with(services(), "PRESENCE_INTAKES", "rabbitmq", "PRESENCE_BULLMQ_PREFIX", "bull",
+                "PRESENCE_BULLMQ_QUEUE", "jobs", "PRESENCE_BULLMQ_LOCK_DURATION_MS", "5000",
+                "PRESENCE_BULLMQ_STALLED_INTERVAL_MS", "2000")).services().orElseThrow();
+        assertThat(bull.intakes()).containsExactly(Intake.RABBITMQ);
+        assertThat(bull.bullmq().keyBase()).isEqualTo("bull:jobs:");
+        assertThat(bull.bullmq().lockDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(bull.bullmq().stalledInterval()).isEqualTo(Duration.ofSeconds(2));
     }
 }

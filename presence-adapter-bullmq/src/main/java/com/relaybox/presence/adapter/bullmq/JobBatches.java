@@ -1,0 +1,154 @@
+package com.relaybox.presence.adapter.bullmq;
+
+import com.relaybox.presence.core.domain.CorruptStateException;
+import com.relaybox.presence.core.domain.Outcome;
+import com.relaybox.presence.core.domain.RawJob;
+import com.relaybox.presence.core.pipeline.BatchPipeline;
+import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.out.Confirmations;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.Fence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The BullMQ side of the {@link BatchPipeline}: a batch of taken jobs is applied with
+ * {@link ProcessJobs#applyBatch}; once its broadcasts and history are confirmed, its jobs are
+ * finished in one {@code finish.lua} call for every batch confirmed at once: completed, or failed
+ * with the §6 reason for those core rejected. The epoch is the lease's; the fence holds while this
+ * instance is certain it still has the lease.
+ *
+ * <p>A finish that Redis does not take (it went away) is kept and tried again, before the next
+ * ones, by the lease renewal; the jobs stay in active under this instance's renewed locks
+ * meanwhile. Should the lease lapse first, the next holder takes them again: they change nothing a
+ * second time and are broadcast again, as any redelivery is.
+ */
+final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome>> {
+    private static final Logger LOG = LoggerFactory.getLogger(JobBatches.class);
+
+    private final QueueScripts scripts;
+    private final ProcessJobs jobs;
+    private final Lease lease;
+    private final Flight flight;
+    private final BullMqObserver observer;
+    private final List<Finishing> pending = new ArrayList<>();
+
+    /** One job to finish: under which epoch, and how. */
+    private record Finishing(long epoch, TakenJob job, Outcome outcome) {
+    }
+
+    JobBatches(QueueScripts scripts, ProcessJobs jobs, Lease lease, Flight flight, BullMqObserver observer) {
+        this.scripts = scripts;
+        this.jobs = jobs;
+        this.lease = lease;
+        this.flight = flight;
+        this.observer = observer;
+    }
+
+    @Override
+    public boolean holds(long epoch) {
+        return lease.holds(epoch);
+    }
+
+    @Override
+    public BatchPipeline.Started<List<Outcome>> start(BatchPipeline.Batch<TakenJob> batch) {
+        List<RawJob> raws = new ArrayList<>(batch.items().size());
+        for (TakenJob job : batch.items()) raws.add(job.raw(scripts.base(), batch.retry()));
+        try {
+            ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, batch.fence());
+            return new BatchPipeline.Started<>(applied.outcomes(), applied.confirmed());
+        } catch (CorruptStateException e) {
+            return new BatchPipeline.Started<>(applyOneByOne(raws, batch.fence()), CompletableFuture.completedFuture(null));
+        }
+    }
+
+    /**
+     * After a corrupt-state failure (a key this service did not write): one job at a time, so only
+     * the job that meets the bad key fails, with reason {@code corrupt state: ...}. Every job is a
+     * redelivery here: those before the failure may have been applied without their broadcasts.
+     */
+    private List<Outcome> applyOneByOne(List<RawJob> raws, Fence fence) {
+        List<Outcome> outcomes = new ArrayList<>(raws.size());
+        for (RawJob raw : raws) {
+            try {
+                ProcessJobs.AppliedBatch one = jobs.applyBatch(List.of(raw.asRedelivery()), fence);
+                Confirmations.await(one.confirmed());
+                outcomes.add(one.outcomes().get(0));
+            } catch (CorruptStateException e) {
+                String reason = oneLine("corrupt state: " + e.getMessage());
+                outcomes.add(new Outcome.Rejected(reason));
+                LOG.warn("event=bullmq_job_failed job={} reason=\"{}\"", raw.id(), reason);
+            }
+        }
+        return outcomes;
+    }
+
+    @Override
+    public void acknowledge(List<BatchPipeline.Done<TakenJob, List<Outcome>>> done) {
+        synchronized (pending) {
+            for (BatchPipeline.Done<TakenJob, List<Outcome>> batch : done)
+                for (int i = 0; i < batch.batch().items().size(); i++)
+                    pending.add(new Finishing(batch.batch().epoch(), batch.batch().items().get(i), batch.result().get(i)));
+        }
+        finishPending();
+    }
+
+    /** Finishes what is waiting to be finished, in one script call; keeps it when Redis fails. */
+    void finishPending() {
+        synchronized (pending) {
+            Lease.Held held = lease.current();
+            pending.removeIf(finishing -> held == null || finishing.epoch() != held.epoch());
+            if (pending.isEmpty()) return;
+            List<String> args = new ArrayList<>(3 + pending.size() * 3);
+            args.add(held.token());
+            args.add(Long.toString(System.currentTimeMillis()));
+            args.add(scripts.base());
+            int failed = 0;
+            List<String> ids = new ArrayList<>(pending.size());
+            for (Finishing finishing : pending) {
+                ids.add(finishing.job().id());
+                args.add(finishing.job().id());
+                if (finishing.outcome() instanceof Outcome.Rejected rejected) {
+                    args.add("failed");
+                    args.add(oneLine(rejected.why()));
+                    failed++;
+                } else {
+                    args.add("completed");
+                    args.add("");
+                }
+            }
+            long finished;
+            try {
+                finished = QueueScripts.number(scripts.run(QueueScripts.FINISH,
+                        List.of(Keys.LEASE, "active", "stalled", "completed", "failed", "events", "meta", "wait"), args));
+            } catch (DependencyUnavailableException e) {
+                LOG.debug("finishing {} jobs failed; tried again with the next renewal: {}", pending.size(), e.getMessage());
+                return;
+            }
+            long now = System.currentTimeMillis();
+            List<Finishing> done = List.copyOf(pending);
+            pending.clear();
+            if (finished < 0) {
+                lease.lost(held.token());
+                return;
+            }
+            flight.finished(held.epoch(), ids);
+            try {
+                observer.finished(done.size() - failed, failed);
+                for (Finishing finishing : done)
+                    if (finishing.job().enqueuedAt() > 0) observer.jobLatency(Math.max(0, now - finishing.job().enqueuedAt()));
+            } catch (RuntimeException e) {
+                LOG.warn("observer failed", e);
+            }
+        }
+    }
+
+    static String oneLine(String text) {
+        String flat = String.valueOf(text).replaceAll("[\\r\\n\\t]+", " ");
+        return flat.length() <= 300 ? flat : flat.substring(0, 300) + "...";
+    }
+}
