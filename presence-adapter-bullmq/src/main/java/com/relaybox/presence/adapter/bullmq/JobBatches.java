@@ -1,19 +1,15 @@
 package com.relaybox.presence.adapter.bullmq;
 
-import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
-import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
-import com.relaybox.presence.core.port.out.Fence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The BullMQ side of the {@link BatchPipeline}: a batch of taken jobs is applied with
@@ -58,33 +54,8 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
     public BatchPipeline.Started<List<Outcome>> start(BatchPipeline.Batch<TakenJob> batch) {
         List<RawJob> raws = new ArrayList<>(batch.items().size());
         for (TakenJob job : batch.items()) raws.add(job.raw(scripts.base(), batch.retry()));
-        try {
-            ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, batch.fence());
-            return new BatchPipeline.Started<>(applied.outcomes(), applied.confirmed());
-        } catch (CorruptStateException e) {
-            return new BatchPipeline.Started<>(applyOneByOne(raws, batch.fence()), CompletableFuture.completedFuture(null));
-        }
-    }
-
-    /**
-     * After a corrupt-state failure (a key this service did not write): one job at a time, so only
-     * the job that meets the bad key fails, with reason {@code corrupt state: ...}. Every job is a
-     * redelivery here: those before the failure may have been applied without their broadcasts.
-     */
-    private List<Outcome> applyOneByOne(List<RawJob> raws, Fence fence) {
-        List<Outcome> outcomes = new ArrayList<>(raws.size());
-        for (RawJob raw : raws) {
-            try {
-                ProcessJobs.AppliedBatch one = jobs.applyBatch(List.of(raw.asRedelivery()), fence);
-                Confirmations.await(one.confirmed());
-                outcomes.add(one.outcomes().get(0));
-            } catch (CorruptStateException e) {
-                String reason = oneLine("corrupt state: " + e.getMessage());
-                outcomes.add(new Outcome.Rejected(reason));
-                LOG.warn("event=bullmq_job_failed job={} reason=\"{}\"", raw.id(), reason);
-            }
-        }
-        return outcomes;
+        ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, batch.fence());
+        return new BatchPipeline.Started<>(applied.outcomes(), applied.confirmed());
     }
 
     @Override

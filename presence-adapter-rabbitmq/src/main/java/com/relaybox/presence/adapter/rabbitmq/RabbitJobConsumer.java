@@ -35,10 +35,9 @@ import java.util.concurrent.TimeoutException;
  *       {@code retryBackoffMax}, until it applies. A failed confirm retries that batch and every
  *       later one not yet acknowledged, in order. So is any unexpected exception: a job is never
  *       dropped for an error this service cannot tell apart from a transient one.</li>
- *   <li>A {@code CorruptStateException} (the store holds something this service did not write)
- *       would fail forever: the batch is applied again one job at a time, and the job that still
- *       fails is dead-lettered with reason {@code corrupt state: ...} (and logged at WARN); the
- *       others are applied.</li>
+ *   <li>A job whose room or connection holds what this service does not write there is rejected
+ *       by core with reason {@code corrupt state: ...} and dead-lettered; the others of its batch
+ *       are applied.</li>
  *   <li>The connection recovers by itself (broker restart, forced close); consumers are
  *       re-registered; deliveries of the dead channel are never acknowledged: the broker
  *       redelivers them, in order.</li>

@@ -5,13 +5,10 @@ import com.rabbitmq.client.Connection;
 import com.relaybox.presence.adapter.rabbitmq.internal.ConfirmedPublisher;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelineLog;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelinedConsumer;
-import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
-import com.relaybox.presence.core.port.out.Confirmations;
-import com.relaybox.presence.core.port.out.Fence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +31,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A batch is confirmed once its broadcasts, its history records and its dead letters are. A
  * store failure retries the batch as redeliveries; a failed confirmation retries that batch and
- * every later one in flight (see {@link BatchPipeline}). A {@link CorruptStateException} would fail
- * forever: the batch is applied again one job at a time, and the job that still fails is
- * dead-lettered with reason {@code corrupt state: ...}.
+ * every later one in flight (see {@link BatchPipeline}). A job core rejects for corrupt state is
+ * dead-lettered like any other rejected job.
  *
  * <p>The pipeline's fence is the channel: once it is gone the broker has handed the queue (and the
  * batch's jobs) to another instance, so the batch's broadcasts fail instead of going out here too,
@@ -115,37 +111,10 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
     public BatchPipeline.Started<Applied> start(BatchPipeline.Batch<JobDelivery> batch) {
         List<RawJob> raws = new ArrayList<>(batch.items().size());
         for (JobDelivery delivery : batch.items()) raws.add(batch.retry() ? delivery.raw().asRedelivery() : delivery.raw());
-        ProcessJobs.AppliedBatch applied;
-        try {
-            applied = jobs.applyBatch(raws, batch.fence());
-        } catch (CorruptStateException e) {
-            applied = applyOneByOne(raws, batch.fence());
-        }
+        ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, batch.fence());
         CompletableFuture<Void> deadLettered = deadLetterRejected(batch.items(), applied.outcomes());
         return new BatchPipeline.Started<>(new Applied(raws, applied.outcomes()),
                 CompletableFuture.allOf(applied.confirmed(), deadLettered));
-    }
-
-    /**
-     * After a corrupt-state failure of a batch: apply its jobs one at a time, so only the job whose
-     * room or connection holds what this service did not write is dead-lettered and the others go
-     * through. Every job is a redelivery here: the store may have applied the ones before the
-     * failure without their broadcasts having gone out. Any other failure fails the whole batch,
-     * which the pipeline retries.
-     */
-    private ProcessJobs.AppliedBatch applyOneByOne(List<RawJob> raws, Fence fence) {
-        List<Outcome> outcomes = new ArrayList<>(raws.size());
-        for (RawJob raw : raws) {
-            try {
-                ProcessJobs.AppliedBatch one = jobs.applyBatch(List.of(raw.asRedelivery()), fence);
-                Confirmations.await(one.confirmed());
-                outcomes.add(one.outcomes().get(0));
-            } catch (CorruptStateException e) {
-                outcomes.add(new Outcome.Rejected(PipelineLog.oneLine("corrupt state: " + e.getMessage())));
-                LOG.warn("{}: job {} dead-lettered: {}", queue, raw.id(), PipelineLog.oneLine(e.getMessage()));
-            }
-        }
-        return new ProcessJobs.AppliedBatch(outcomes, CompletableFuture.completedFuture(null));
     }
 
     /** Publishes the batch's rejected jobs to the dead-letter exchange; the future is their confirmation. */

@@ -187,8 +187,8 @@ public final class JobParser {
         return String.valueOf(root.getMessage());
     }
 
-    /** Reasons travel in one AMQP header line: no line breaks, bounded length. */
-    static String oneLine(String text) {
+    /** A reason as CONTRACT §6 gives it, e.g. in one AMQP header: no line breaks, bounded length. */
+    public static String oneLine(String text) {
         String flat = text.replaceAll("[\\r\\n\\t]+", " ");
         return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
     }

@@ -1,6 +1,7 @@
 package com.relaybox.presence.core.service;
 
 import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.InvalidJobException;
 import com.relaybox.presence.core.domain.Member;
@@ -68,9 +69,31 @@ public final class PresenceJobs implements ProcessJobs {
         return new AppliedBatch(Arrays.asList(outcomes), confirmed);
     }
 
-    /** Fills in the outcomes; the future confirms the broadcasts and history records sent. */
+    /**
+     * Fills in the outcomes; the future confirms the broadcasts and history records sent. When the
+     * store finds a room or connection holding what this service does not write there, the batch
+     * would fail forever: its jobs are applied one at a time instead, so only the job that meets it
+     * is rejected ({@code corrupt state: ...}) and the others go through. Each of those is applied
+     * as a redelivery, since the store may have applied the ones before the failure without their
+     * broadcasts having gone out.
+     */
     private CompletableFuture<Void> apply(List<Attempt> attempts, Outcome[] outcomes, Fence fence) {
         if (attempts.isEmpty()) return NOTHING_TO_CONFIRM;
+        try {
+            return applyTogether(attempts, outcomes, fence);
+        } catch (CorruptStateException e) {
+            if (attempts.size() == 1) {
+                outcomes[attempts.get(0).index] = new Outcome.Rejected(JobParser.oneLine("corrupt state: " + e.getMessage()));
+                return NOTHING_TO_CONFIRM;
+            }
+            List<CompletableFuture<Void>> confirmations = new ArrayList<>(attempts.size());
+            for (Attempt attempt : attempts)
+                confirmations.add(apply(List.of(attempt.asRedelivery()), outcomes, fence));
+            return CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new));
+        }
+    }
+
+    private CompletableFuture<Void> applyTogether(List<Attempt> attempts, Outcome[] outcomes, Fence fence) {
         String now = Timestamps.format(clock.now());
         List<StoreCommand> commands = new ArrayList<>(attempts.size());
         for (Attempt attempt : attempts) commands.add(command(attempt.job, attempt.job.timestamp().orElse(now)));
@@ -150,5 +173,8 @@ public final class PresenceJobs implements ProcessJobs {
     }
 
     private record Attempt(int index, PresenceJob job, boolean redelivered) {
+        Attempt asRedelivery() {
+            return new Attempt(index, job, true);
+        }
     }
 }

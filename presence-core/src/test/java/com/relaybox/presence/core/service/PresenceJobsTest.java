@@ -3,9 +3,11 @@ package com.relaybox.presence.core.service;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.JobId;
+import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.PresenceEvent;
@@ -21,6 +23,9 @@ import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
+import com.relaybox.presence.core.port.out.PresenceStore;
+import com.relaybox.presence.core.port.out.StoreCommand;
+import com.relaybox.presence.core.port.out.StoreResult;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -354,6 +359,55 @@ class PresenceJobsTest {
                 .containsExactly(EventType.JOIN, EventType.UPDATE, EventType.LEAVE);
         assertThat(history.all()).extracting(HistoryRecord::event)
                 .containsExactly(EventType.JOIN, EventType.UPDATE, EventType.LEAVE);
+    }
+
+    @Test
+    void aJobMeetingCorruptStateIsRejectedAndTheOthersOfItsBatchAreApplied() {
+        String corrupt = APP + ":corrupt";
+        NspRoomId corruptRoom = NspRoomId.parse(corrupt);
+        PresenceStore refusing = new PresenceStore() {
+            @Override
+            public List<StoreResult> apply(List<StoreCommand> commands) {
+                for (StoreCommand command : commands)
+                    if (corruptRoom.equals(command.match(StoreCommand.Join::room, StoreCommand.Update::room,
+                            StoreCommand.Leave::room, disconnect -> null)))
+                        throw new CorruptStateException("presence:" + corrupt + ":members holds a string");
+                return store.apply(commands);
+            }
+
+            @Override
+            public List<Member> memberPage(NspRoomId room, int offset, int count) {
+                return store.memberPage(room, offset, count);
+            }
+
+            @Override
+            public long count(NspRoomId room) {
+                return store.count(room);
+            }
+
+            @Override
+            public boolean isMember(NspRoomId room, ConnectionId connection) {
+                return store.isMember(room, connection);
+            }
+
+            @Override
+            public List<NspRoomId> rooms(ConnectionId connection) {
+                return store.rooms(connection);
+            }
+        };
+        jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), refusing, broadcaster, history, () -> now);
+
+        List<Outcome> outcomes = processBatch(List.of(
+                Jobs.raw("join", "job-1", Jobs.body("join", CHAT)),
+                Jobs.raw("join", "job-2", Jobs.body("join", corrupt)),
+                Jobs.raw("join", "job-3", Jobs.body("join", APP + ":other"))));
+
+        assertThat(outcomes.get(0)).isInstanceOf(Outcome.Applied.class);
+        assertThat(outcomes.get(1)).isEqualTo(new Outcome.Rejected("corrupt state: presence:" + corrupt + ":members holds a string"));
+        assertThat(outcomes.get(2)).isInstanceOf(Outcome.Applied.class);
+        assertThat(broadcaster.events()).extracting(PresenceEvent::eventName)
+                .containsExactly(CHAT + ":$:presence:join", APP + ":other:$:presence:join");
+        assertThat(history.all()).hasSize(2);
     }
 
     @Test
