@@ -219,9 +219,9 @@ class EmbeddedApiTest {
         assertThat(object(post("/v1/jobs", job("presence:dance", "d", ROOM, "app1:c", "null"))).get("error").getAsString())
                 .isEqualTo("unknown job type 'presence:dance'");
         assertThat(object(post("/v1/jobs", "{\"id\":\"x\",\"data\":{}}")).get("error").getAsString())
-                .isEqualTo("missing job type (AMQP property 'type')");
+                .isEqualTo("missing job type ('type')");
         assertThat(object(post("/v1/jobs", "{\"type\":\"presence:join\",\"data\":{}}")).get("error").getAsString())
-                .isEqualTo("missing job id (AMQP property 'message_id')");
+                .isEqualTo("missing job id ('id')");
         assertThat(get("/v1/rooms/" + ROOM + "/count").body()).isEqualTo("{\"count\":0}");
     }
 
