@@ -1,5 +1,6 @@
 package com.relaybox.presence.app;
 
+import com.relaybox.presence.core.log.Logfmt;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -45,12 +46,12 @@ public final class Main {
         try {
             config = Config.from(Env.load(System.getenv(), Path.of(".env")));
         } catch (ConfigException e) {
-            log.error("event=config_error variable={} problem={}", Logging.quote(e.variable()), Logging.quote(e.problem()));
+            log.error("event=config_error variable={} problem={}", Logfmt.quote(e.variable()), Logfmt.quote(e.problem()));
             System.exit(EXIT_CONFIG);
             return;
         }
         Logging.apply(config.log());
-        log.info("event=starting mode={} reason={}", config.mode().wireName(), Logging.quote(config.modeReason()));
+        log.info("event=starting mode={} reason={}", config.mode().wireName(), Logfmt.quote(config.modeReason()));
         config.services().ifPresent(services -> log.info("event=config redis={}:{} redis_tls={} rabbitmq={} "
                         + "postgres={}:{}/{} postgres_tls={} schema={} queues={} queue_type={}",
                 services.redis().host(), services.redis().port(), services.redis().tls(), services.rabbit().endpoint(),
@@ -62,11 +63,11 @@ public final class Main {
         try {
             injector = Guice.createInjector(Stage.PRODUCTION, modules(config));
         } catch (CreationException e) {
-            log.error("event=start_failed error={}", Logging.quote(firstCause(e.getErrorMessages())));
+            log.error("event=start_failed error={}", Logfmt.quote(firstCause(e.getErrorMessages())));
             System.exit(1);
             return;
         } catch (ProvisionException e) {
-            log.error("event=start_failed error={}", Logging.quote(firstCause(e.getErrorMessages())));
+            log.error("event=start_failed error={}", Logfmt.quote(firstCause(e.getErrorMessages())));
             System.exit(1);
             return;
         }

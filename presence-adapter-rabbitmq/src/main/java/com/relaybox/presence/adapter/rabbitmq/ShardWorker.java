@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.relaybox.presence.adapter.rabbitmq.internal.ConfirmedPublisher;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelineLog;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelinedConsumer;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.RawJob;
@@ -142,7 +143,8 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
                 outcomes.add(one.outcomes().get(0));
             } catch (CorruptStateException e) {
                 outcomes.add(new Outcome.Rejected(PipelineLog.oneLine("corrupt state: " + e.getMessage())));
-                LOG.warn("{}: job {} dead-lettered: {}", queue, raw.id(), PipelineLog.oneLine(e.getMessage()));
+                LOG.warn("event=job_dead_lettered queue={} job={} reason={}", queue, Logfmt.quote(raw.id()),
+                        Logfmt.quote(PipelineLog.oneLine(e.getMessage())));
             }
         }
         return new ProcessJobs.AppliedBatch(outcomes, CompletableFuture.completedFuture(null));
@@ -185,7 +187,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("{}: observer failed", queue, e);
+            LOG.warn("event=observer_failed queue={} error={}", queue, Logfmt.quote(String.valueOf(e)));
         }
     }
 
@@ -201,7 +203,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
             try {
                 observer.retrying(shard, cause, backoff.toMillis());
             } catch (RuntimeException e) {
-                LOG.warn("{}: observer failed", queue, e);
+                LOG.warn("event=observer_failed queue={} error={}", queue, Logfmt.quote(String.valueOf(e)));
             }
         }
     }

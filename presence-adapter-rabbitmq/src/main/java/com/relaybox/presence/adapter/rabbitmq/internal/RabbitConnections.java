@@ -12,6 +12,7 @@ import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,23 +100,24 @@ public final class RabbitConnections {
         }
         connection.addShutdownListener(cause -> {
             if (!cause.isInitiatedByApplication())
-                LOG.warn("RabbitMQ connection {} to {} lost: {}", name, endpoint, cause.getMessage());
+                LOG.warn("event=rabbitmq_connection_lost connection={} rabbitmq={} error={}", name, endpoint,
+                        Logfmt.quote(describe(cause)));
         });
         connection.addBlockedListener(
-                reason -> LOG.warn("RabbitMQ blocked connection {} (resource alarm: {}); its publishes wait", name, reason),
-                () -> LOG.info("RabbitMQ unblocked connection {}", name));
+                reason -> LOG.warn("event=rabbitmq_connection_blocked connection={} alarm={}", name, Logfmt.quote(reason)),
+                () -> LOG.info("event=rabbitmq_connection_unblocked connection={}", name));
         ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {
-                LOG.info("RabbitMQ connection {} to {} recovered", name, endpoint);
+                LOG.info("event=rabbitmq_connection_recovered connection={} rabbitmq={}", name, endpoint);
             }
 
             @Override
             public void handleRecoveryStarted(Recoverable recoverable) {
-                LOG.info("RabbitMQ connection {} to {}: recovering", name, endpoint);
+                LOG.info("event=rabbitmq_connection_recovering connection={} rabbitmq={}", name, endpoint);
             }
         });
-        LOG.info("RabbitMQ connection {} to {} open", name, endpoint);
+        LOG.info("event=rabbitmq_connection_open connection={} rabbitmq={}", name, endpoint);
         return connection;
     }
 
