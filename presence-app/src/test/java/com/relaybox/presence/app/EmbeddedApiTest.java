@@ -305,7 +305,7 @@ class EmbeddedApiTest {
         assertThat(post("/v1/jobs", job("presence:join", "j1", ROOM, "app1:c", "null")).statusCode()).isEqualTo(401);
 
         assertThat(get("/v1/rooms/" + ROOM + "/count", "Authorization", "Bearer s3cret-token").body())
-                .isEqualTo("{\"count\":0}");
+                .isEqualTo("{\"count\":0}\n");
         assertThat(post("/v1/jobs", job("presence:join", "j1", ROOM, "app1:c", "null"), "Authorization",
                 "bearer s3cret-token").statusCode()).isEqualTo(202);
         assertThat(get("/health/live").statusCode()).isEqualTo(200);

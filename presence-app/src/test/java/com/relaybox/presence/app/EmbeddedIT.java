@@ -31,7 +31,7 @@ class EmbeddedIT {
     void runsWithNothingConfiguredAndStopsCleanlyOnSigterm() throws Exception {
         try (JarProcess jar = JarProcess.start(dir, Map.of("PRESENCE_HTTP_PORT", "0"))) {
             int port = jar.awaitStarted();
-            assertThat(jar.lines().get(0)).contains("event=starting mode=embedded reason=\"PRESENCE_MODE unset and "
+            assertThat(jar.lines().get(0)).contains("event=starting version=").contains(" mode=embedded reason=\"PRESENCE_MODE unset and "
                     + "neither REDIS_HOST nor RABBIT_MQ_CONNECTION_STRING is set\"");
             String base = "http://127.0.0.1:" + port;
 
@@ -43,7 +43,7 @@ class EmbeddedIT {
             assertThat(post(base + "/v1/jobs", join("job-1", "Fef8GnS7C5zN:conn-1", "Fef8GnS7C5zN:alice", "{\"status\":\"here\"}"))
                     .statusCode()).isEqualTo(202);
             assertThat(post(base + "/v1/jobs", join("job-2", "Fef8GnS7C5zN:conn-2", "Fef8GnS7C5zN:bob", "null")).body())
-                    .isEqualTo("{\"id\":\"job-2\",\"status\":\"applied\"}");
+                    .isEqualTo("{\"id\":\"job-2\",\"status\":\"applied\"}\n");
             assertThat(post(base + "/v1/jobs", join("job-3", "Fef8GnS7C5zN:conn-3", "Fef8GnS7C5zN:alice", "null"))
                     .statusCode()).isEqualTo(202);
 

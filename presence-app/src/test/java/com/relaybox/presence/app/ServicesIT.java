@@ -48,7 +48,7 @@ class ServicesIT {
 
             try (JarProcess jar = JarProcess.start(dir, services.env())) {
                 String base = "http://127.0.0.1:" + jar.awaitStarted();
-                assertThat(jar.lines().get(0)).contains("event=starting mode=services");
+                assertThat(jar.lines().get(0)).contains("event=starting version=").contains(" mode=services");
                 HttpResponse<String> ready = get(base + "/health/ready");
                 assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
                 JsonObject components = JsonParser.parseString(ready.body()).getAsJsonObject().getAsJsonObject("components");

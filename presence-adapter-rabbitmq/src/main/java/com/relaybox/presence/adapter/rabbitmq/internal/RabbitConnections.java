@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedConsumer;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
@@ -82,6 +83,7 @@ public final class RabbitConnections {
         factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
         factory.setRequestedHeartbeat(20);
         factory.setConnectionTimeout(10_000);
+        factory.setExceptionHandler(new OneLineExceptionHandler());
         if (endpoint.tls()) {
             try {
                 factory.useSslProtocol(SSLContext.getDefault());
@@ -119,6 +121,26 @@ public final class RabbitConnections {
         });
         LOG.info("event=rabbitmq_connection_open connection={} rabbitmq={}", name, endpoint);
         return connection;
+    }
+
+    /**
+     * What the client reports about its own failures, as one WARN line without a stack trace. The
+     * connection's driver failing (a refused login at start, a broken pipe after a freeze) is only
+     * a debug line: the start then fails with its one {@code event=start_failed} line, and a lost
+     * connection has its {@code event=rabbitmq_connection_lost} line and recovers by itself.
+     */
+    static final class OneLineExceptionHandler extends ForgivingExceptionHandler {
+        @Override
+        public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
+            LOG.debug("event=rabbitmq_driver_error connection={} error={}", Logfmt.quote(String.valueOf(
+                    connection.getClientProvidedName())), Logfmt.quote(describe(exception)));
+        }
+
+        @Override
+        protected void log(String message, Throwable exception) {
+            LOG.warn("event=rabbitmq_client_error detail={} error={}", Logfmt.quote(message),
+                    Logfmt.quote(describe(exception)));
+        }
     }
 
     /** One line about a client failure: its message, or its class when it has none, and its cause's. */
