@@ -119,7 +119,7 @@ class ServicesIT {
                 assertThat(queued.statusCode()).isEqualTo(202);
                 assertThat(queued.body()).isEqualTo("{\"id\":\"" + services.jobPrefix + "h1\",\"status\":\"queued\"}\n");
                 Poll.await(Duration.ofSeconds(30), "the HTTP job applied",
-                        () -> getQuietly(base + "/v1/rooms/" + enc(lobby) + "/count").equals("{\"count\":2}"));
+                        () -> getQuietly(base + "/v1/rooms/" + enc(lobby) + "/count").equals("{\"count\":2}\n"));
                 HttpResponse<String> refused = post(base + "/v1/jobs", "{\"type\":\"presence:join\",\"id\":\"" + services.jobPrefix
                         + "h2\",\"data\":" + body("otherapp", lobby, app + ":conn-5", "eve", "null") + "}");
                 assertThat(refused.statusCode()).isEqualTo(400);
