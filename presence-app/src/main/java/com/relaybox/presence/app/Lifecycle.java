@@ -1,5 +1,6 @@
 package com.relaybox.presence.app;
 
+import com.relaybox.presence.core.log.Logfmt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class Lifecycle {
             try {
                 part.start();
             } catch (Exception e) {
-                log.error("event=start_failed part={} error={}", part.name(), Logging.quote(String.valueOf(e)));
+                log.error("event=start_failed part={} error={}", part.name(), Logfmt.quote(String.valueOf(e)));
                 stop();
                 throw e;
             }
@@ -75,7 +76,7 @@ public final class Lifecycle {
             log.info("event=stopped part={} duration_ms={}", part.name(), (System.nanoTime() - begun) / 1_000_000);
         } catch (Exception e) {
             clean.set(false);
-            log.error("event=stop_failed part={} error={}", part.name(), Logging.quote(String.valueOf(e)), e);
+            log.error("event=stop_failed part={} error={}", part.name(), Logfmt.quote(String.valueOf(e)), e);
         }
     }
 }

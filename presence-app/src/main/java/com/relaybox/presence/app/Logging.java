@@ -3,29 +3,30 @@ package com.relaybox.presence.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import com.relaybox.presence.app.config.LogConfig;
 import org.slf4j.LoggerFactory;
 
 /**
- * Log lines are {@code key=value} pairs, one per lifecycle event. {@code LOCALHOST=true} gives a
- * short line for a terminal; otherwise a full UTC timestamp for collectors.
+ * Log lines are logfmt, one per lifecycle event ({@link LogfmtLayout}). {@code LOCALHOST=true}
+ * gives the time of day for a terminal; otherwise the full UTC instant, for collectors.
  */
 public final class Logging {
-    static final String STRUCTURED = "ts=%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} level=%level logger=%logger{0} %msg%n";
-    static final String LOCAL = "%d{HH:mm:ss.SSS} %-5level %logger{0} %msg%n";
-
     private Logging() {
     }
 
     static void apply(LogConfig config) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LogfmtLayout layout = new LogfmtLayout();
+        layout.setContext(context);
+        layout.setShortTime(config.localhost());
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(config.localhost() ? LOCAL : STRUCTURED);
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
@@ -39,12 +40,5 @@ public final class Logging {
         // Libraries that narrate their start-up at INFO (migrations, pools): their own lines only at debug.
         for (String chatty : new String[]{"org.flywaydb", "com.zaxxer.hikari"})
             context.getLogger(chatty).setLevel(level == Level.INFO ? Level.WARN : level);
-    }
-
-    /** A value for a {@code key=value} line: quoted when it holds spaces, quotes or '='. */
-    public static String quote(String value) {
-        if (!value.isEmpty() && value.chars().noneMatch(c -> c == ' ' || c == '"' || c == '=' || c < 0x20))
-            return value;
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r") + '"';
     }
 }

@@ -1,5 +1,6 @@
 package com.relaybox.presence.app;
 
+import com.relaybox.presence.core.log.Logfmt;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -45,16 +46,22 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException {
         long startedAt = System.nanoTime();
+        BuildInfo build = BuildInfo.current();
+        if (args.length > 0) {
+            System.exit(answer(args, build));
+            return;
+        }
         Config config;
         try {
             config = Config.from(Env.load(System.getenv(), Path.of(".env")));
         } catch (ConfigException e) {
-            log.error("event=config_error variable={} problem={}", Logging.quote(e.variable()), Logging.quote(e.problem()));
+            log.error("event=config_error variable={} problem={}", Logfmt.quote(e.variable()), Logfmt.quote(e.problem()));
             System.exit(EXIT_CONFIG);
             return;
         }
         Logging.apply(config.log());
-        log.info("event=starting mode={} reason={}", config.mode().wireName(), Logging.quote(config.modeReason()));
+        log.info("event=starting version={} commit={} mode={} reason={}", Logfmt.quote(build.version()),
+                Logfmt.quote(build.commit()), config.mode().wireName(), Logfmt.quote(config.modeReason()));
         config.services().ifPresent(services -> log.info("event=config redis={}:{} redis_tls={} rabbitmq={} "
                         + "postgres={}:{}/{} postgres_tls={} schema={} queues={} queue_type={} intakes={} bullmq={}*",
                 services.redis().host(), services.redis().port(), services.redis().tls(), services.rabbit().endpoint(),
@@ -68,11 +75,11 @@ public final class Main {
         try {
             injector = Guice.createInjector(Stage.PRODUCTION, modules(config));
         } catch (CreationException e) {
-            log.error("event=start_failed error={}", Logging.quote(firstCause(e.getErrorMessages())));
+            log.error("event=start_failed error={}", Logfmt.quote(firstCause(e.getErrorMessages())));
             System.exit(1);
             return;
         } catch (ProvisionException e) {
-            log.error("event=start_failed error={}", Logging.quote(firstCause(e.getErrorMessages())));
+            log.error("event=start_failed error={}", Logfmt.quote(firstCause(e.getErrorMessages())));
             System.exit(1);
             return;
         }
@@ -90,6 +97,21 @@ public final class Main {
                 injector.getInstance(ApiServer.class).port(),
                 Duration.ofNanos(System.nanoTime() - startedAt).toMillis());
         new CountDownLatch(1).await();
+    }
+
+    /** The jar asked something rather than told to run: the usage, the version, or a mistake (exit 2). */
+    static int answer(String[] args, BuildInfo build) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(Usage.text());
+            return 0;
+        }
+        if (args.length == 1 && args[0].equals("--version")) {
+            System.out.println("presence-app " + build.version() + " (commit " + build.commit() + ")");
+            return 0;
+        }
+        log.error("event=bad_argument arguments={} problem=\"the jar takes no argument, --help or --version\"",
+                Logfmt.quote(String.join(" ", args)));
+        return EXIT_CONFIG;
     }
 
     /** The one place the mode decides what runs. */

@@ -27,6 +27,12 @@ public interface Managed {
 
     /** A resource that is ready once built and only needs closing at shutdown. */
     static Managed closing(String name, Phase phase, AutoCloseable resource) {
+        return starting(name, phase, () -> {
+        }, resource);
+    }
+
+    /** A resource built first, then started with the other parts (once every dependency has answered), closed at shutdown. */
+    static Managed starting(String name, Phase phase, Runnable start, AutoCloseable resource) {
         return new Managed() {
             @Override
             public String name() {
@@ -40,6 +46,7 @@ public interface Managed {
 
             @Override
             public void start() {
+                start.run();
             }
 
             @Override

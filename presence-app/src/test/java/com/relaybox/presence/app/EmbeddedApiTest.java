@@ -96,7 +96,7 @@ class EmbeddedApiTest {
         start(Map.of());
         HttpResponse<String> live = get("/health/live");
         assertThat(live.statusCode()).isEqualTo(200);
-        assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
+        assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}\n");
         assertThat(live.headers().firstValue("Content-Type")).contains("application/json");
         HttpResponse<String> ready = get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
@@ -142,7 +142,7 @@ class EmbeddedApiTest {
         start(Map.of());
         HttpResponse<String> accepted = post("/v1/jobs", job("presence:join", "j1", ROOM, "app1:conn1", "{\"mood\":\"happy\"}"));
         assertThat(accepted.statusCode()).isEqualTo(202);
-        assertThat(accepted.body()).isEqualTo("{\"id\":\"j1\",\"status\":\"applied\"}");
+        assertThat(accepted.body()).isEqualTo("{\"id\":\"j1\",\"status\":\"applied\"}\n");
         post("/v1/jobs", job("presence:join", "j2", ROOM, "app1:conn2", "null"));
 
         HttpResponse<String> members = get("/v1/rooms/" + ROOM + "/members");
@@ -156,8 +156,8 @@ class EmbeddedApiTest {
                 + "\"event\":\"join\",\"user\":null}");
         assertThat(JsonParser.parseString(get("/v1/rooms/" + ROOM + "/members?limit=1").body()).getAsJsonArray())
                 .hasSize(1);
-        assertThat(get("/v1/rooms/" + encode(ROOM) + "/count").body()).isEqualTo("{\"count\":2}");
-        assertThat(get("/v1/connections/app1:conn1/rooms").body()).isEqualTo("[\"app1:chat:lobby\"]");
+        assertThat(get("/v1/rooms/" + encode(ROOM) + "/count").body()).isEqualTo("{\"count\":2}\n");
+        assertThat(get("/v1/connections/app1:conn1/rooms").body()).isEqualTo("[\"app1:chat:lobby\"]\n");
 
         HttpResponse<String> history = get("/v1/rooms/" + ROOM + "/history?from=2024-10-03T00:00:00Z&to=2024-10-04T00:00:00Z");
         assertThat(history.statusCode()).isEqualTo(200);
@@ -181,7 +181,7 @@ class EmbeddedApiTest {
         assertThat(object(repeat).get("reason").getAsString()).isEqualTo("duplicate of job j1, already applied");
         HttpResponse<String> leave = post("/v1/jobs", job("presence:leave", "l1", ROOM, "app1:other", "null"));
         assertThat(object(leave).get("status").getAsString()).isEqualTo("ignored");
-        assertThat(get("/v1/rooms/" + ROOM + "/count").body()).isEqualTo("{\"count\":1}");
+        assertThat(get("/v1/rooms/" + ROOM + "/count").body()).isEqualTo("{\"count\":1}\n");
     }
 
     @Test
@@ -189,10 +189,10 @@ class EmbeddedApiTest {
         start(Map.of());
         String room = "app1:chat/room #1+ü?&=%";
         assertThat(post("/v1/jobs", job("presence:join", "j1", room, "app1:conn/1", "null")).statusCode()).isEqualTo(202);
-        assertThat(get("/v1/rooms/" + encode(room) + "/count").body()).isEqualTo("{\"count\":1}");
+        assertThat(get("/v1/rooms/" + encode(room) + "/count").body()).isEqualTo("{\"count\":1}\n");
         assertThat(get("/v1/connections/" + encode("app1:conn/1") + "/rooms").body())
-                .isEqualTo("[" + com.google.gson.JsonParser.parseString("\"" + room + "\"") + "]");
-        assertThat(get("/v1/rooms/" + encode("app1:chat/room #1") + "/count").body()).isEqualTo("{\"count\":0}");
+                .isEqualTo("[" + com.google.gson.JsonParser.parseString("\"" + room + "\"") + "]\n");
+        assertThat(get("/v1/rooms/" + encode("app1:chat/room #1") + "/count").body()).isEqualTo("{\"count\":0}\n");
     }
 
     @Test
@@ -219,10 +219,10 @@ class EmbeddedApiTest {
         assertThat(object(post("/v1/jobs", job("presence:dance", "d", ROOM, "app1:c", "null"))).get("error").getAsString())
                 .isEqualTo("unknown job type 'presence:dance'");
         assertThat(object(post("/v1/jobs", "{\"id\":\"x\",\"data\":{}}")).get("error").getAsString())
-                .isEqualTo("missing job type (AMQP property 'type')");
+                .isEqualTo("missing job type ('type')");
         assertThat(object(post("/v1/jobs", "{\"type\":\"presence:join\",\"data\":{}}")).get("error").getAsString())
-                .isEqualTo("missing job id (AMQP property 'message_id')");
-        assertThat(get("/v1/rooms/" + ROOM + "/count").body()).isEqualTo("{\"count\":0}");
+                .isEqualTo("missing job id ('id')");
+        assertThat(get("/v1/rooms/" + ROOM + "/count").body()).isEqualTo("{\"count\":0}\n");
     }
 
     @Test
@@ -305,7 +305,7 @@ class EmbeddedApiTest {
         assertThat(post("/v1/jobs", job("presence:join", "j1", ROOM, "app1:c", "null")).statusCode()).isEqualTo(401);
 
         assertThat(get("/v1/rooms/" + ROOM + "/count", "Authorization", "Bearer s3cret-token").body())
-                .isEqualTo("{\"count\":0}");
+                .isEqualTo("{\"count\":0}\n");
         assertThat(post("/v1/jobs", job("presence:join", "j1", ROOM, "app1:c", "null"), "Authorization",
                 "bearer s3cret-token").statusCode()).isEqualTo(202);
         assertThat(get("/health/live").statusCode()).isEqualTo(200);

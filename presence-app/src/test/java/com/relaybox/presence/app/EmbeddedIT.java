@@ -31,11 +31,11 @@ class EmbeddedIT {
     void runsWithNothingConfiguredAndStopsCleanlyOnSigterm() throws Exception {
         try (JarProcess jar = JarProcess.start(dir, Map.of("PRESENCE_HTTP_PORT", "0"))) {
             int port = jar.awaitStarted();
-            assertThat(jar.lines().get(0)).contains("event=starting mode=embedded reason=\"PRESENCE_MODE unset and "
+            assertThat(jar.lines().get(0)).contains("event=starting version=").contains(" mode=embedded reason=\"PRESENCE_MODE unset and "
                     + "neither REDIS_HOST nor RABBIT_MQ_CONNECTION_STRING is set\"");
             String base = "http://127.0.0.1:" + port;
 
-            assertThat(get(base + "/health/live").body()).isEqualTo("{\"status\":\"UP\"}");
+            assertThat(get(base + "/health/live").body()).isEqualTo("{\"status\":\"UP\"}\n");
             HttpResponse<String> ready = get(base + "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).startsWith("{\"status\":\"UP\"");
@@ -43,7 +43,7 @@ class EmbeddedIT {
             assertThat(post(base + "/v1/jobs", join("job-1", "Fef8GnS7C5zN:conn-1", "Fef8GnS7C5zN:alice", "{\"status\":\"here\"}"))
                     .statusCode()).isEqualTo(202);
             assertThat(post(base + "/v1/jobs", join("job-2", "Fef8GnS7C5zN:conn-2", "Fef8GnS7C5zN:bob", "null")).body())
-                    .isEqualTo("{\"id\":\"job-2\",\"status\":\"applied\"}");
+                    .isEqualTo("{\"id\":\"job-2\",\"status\":\"applied\"}\n");
             assertThat(post(base + "/v1/jobs", join("job-3", "Fef8GnS7C5zN:conn-3", "Fef8GnS7C5zN:alice", "null"))
                     .statusCode()).isEqualTo(202);
 
@@ -52,14 +52,14 @@ class EmbeddedIT {
             assertThat(members).hasSize(2);
             assertThat(members.get(0).getAsJsonObject().get("connectionId").getAsString()).isEqualTo("Fef8GnS7C5zN:conn-3");
             assertThat(members.get(1).getAsJsonObject().get("clientId").getAsString()).isEqualTo("Fef8GnS7C5zN:bob");
-            assertThat(get(base + "/v1/rooms/" + ROOM + "/count").body()).isEqualTo("{\"count\":3}");
-            assertThat(get(base + "/v1/connections/Fef8GnS7C5zN:conn-1/rooms").body()).isEqualTo("[\"" + ROOM + "\"]");
+            assertThat(get(base + "/v1/rooms/" + ROOM + "/count").body()).isEqualTo("{\"count\":3}\n");
+            assertThat(get(base + "/v1/connections/Fef8GnS7C5zN:conn-1/rooms").body()).isEqualTo("[\"" + ROOM + "\"]\n");
             assertThat(JsonParser.parseString(get(base + "/v1/rooms/" + ROOM + "/history?limit=2").body())
                     .getAsJsonArray()).hasSize(2);
 
             HttpResponse<String> bad = post(base + "/v1/jobs", "{\"type\":\"presence:join\",\"id\":\"x\",\"data\":{}}");
             assertThat(bad.statusCode()).isEqualTo(400);
-            assertThat(bad.body()).isEqualTo("{\"error\":\"missing session\"}");
+            assertThat(bad.body()).isEqualTo("{\"error\":\"missing session\"}\n");
 
             jar.terminate();
             assertThat(jar.awaitExit(Duration.ofSeconds(15))).isEqualTo(0);

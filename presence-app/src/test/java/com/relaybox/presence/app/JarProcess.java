@@ -42,9 +42,11 @@ final class JarProcess implements AutoCloseable {
         return Path.of(jar);
     }
 
-    static JarProcess start(Path workingDirectory, Map<String, String> variables) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString())
+    static JarProcess start(Path workingDirectory, Map<String, String> variables, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true);
         for (Variable variable : Variable.values()) builder.environment().remove(variable.name());

@@ -48,7 +48,7 @@ class ServicesIT {
 
             try (JarProcess jar = JarProcess.start(dir, services.env())) {
                 String base = "http://127.0.0.1:" + jar.awaitStarted();
-                assertThat(jar.lines().get(0)).contains("event=starting mode=services");
+                assertThat(jar.lines().get(0)).contains("event=starting version=").contains(" mode=services");
                 HttpResponse<String> ready = get(base + "/health/ready");
                 assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
                 JsonObject components = JsonParser.parseString(ready.body()).getAsJsonObject().getAsJsonObject("components");
@@ -102,9 +102,9 @@ class ServicesIT {
                 assertThat(members).hasSize(1);
                 assertThat(members.get(0).getAsJsonObject().get("connectionId").getAsString()).isEqualTo(conn2);
                 assertThat(members.get(0).getAsJsonObject().get("data").toString()).isEqualTo("{\"n\":4}");
-                assertThat(get(base + "/v1/rooms/" + enc(lobby) + "/count").body()).isEqualTo("{\"count\":1}");
-                assertThat(get(base + "/v1/connections/" + enc(conn2) + "/rooms").body()).isEqualTo("[\"" + lobby + "\"]");
-                assertThat(get(base + "/v1/connections/" + enc(conn1) + "/rooms").body()).isEqualTo("[]");
+                assertThat(get(base + "/v1/rooms/" + enc(lobby) + "/count").body()).isEqualTo("{\"count\":1}\n");
+                assertThat(get(base + "/v1/connections/" + enc(conn2) + "/rooms").body()).isEqualTo("[\"" + lobby + "\"]\n");
+                assertThat(get(base + "/v1/connections/" + enc(conn1) + "/rooms").body()).isEqualTo("[]\n");
                 Poll.await(Duration.ofSeconds(30), "history of the lobby in PostgreSQL", () ->
                         JsonParser.parseString(getQuietly(base + "/v1/rooms/" + enc(lobby) + "/history")).getAsJsonArray().size() == 6);
                 JsonArray history = JsonParser.parseString(get(base + "/v1/rooms/" + enc(lobby) + "/history?limit=2").body())
@@ -117,9 +117,9 @@ class ServicesIT {
                 HttpResponse<String> queued = post(base + "/v1/jobs", "{\"type\":\"presence:join\",\"id\":\"" + services.jobPrefix
                         + "h1\",\"data\":" + body(app, lobby, app + ":conn-4", "dave", "null") + "}");
                 assertThat(queued.statusCode()).isEqualTo(202);
-                assertThat(queued.body()).isEqualTo("{\"id\":\"" + services.jobPrefix + "h1\",\"status\":\"queued\"}");
+                assertThat(queued.body()).isEqualTo("{\"id\":\"" + services.jobPrefix + "h1\",\"status\":\"queued\"}\n");
                 Poll.await(Duration.ofSeconds(30), "the HTTP job applied",
-                        () -> getQuietly(base + "/v1/rooms/" + enc(lobby) + "/count").equals("{\"count\":2}"));
+                        () -> getQuietly(base + "/v1/rooms/" + enc(lobby) + "/count").equals("{\"count\":2}\n"));
                 HttpResponse<String> refused = post(base + "/v1/jobs", "{\"type\":\"presence:join\",\"id\":\"" + services.jobPrefix
                         + "h2\",\"data\":" + body("otherapp", lobby, app + ":conn-5", "eve", "null") + "}");
                 assertThat(refused.statusCode()).isEqualTo(400);

@@ -1,6 +1,8 @@
 package com.relaybox.presence.adapter.bullmq;
 
 import com.relaybox.presence.core.domain.Outcome;
+import com.relaybox.presence.core.json.JobParser;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
@@ -11,7 +13,6 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 
-import javax.net.ssl.SSLParameters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Consumes a BullMQ queue (RelayBox's {@code queue:presence}, CONTRACT §7) as a BullMQ worker
@@ -157,14 +159,14 @@ public final class BullMqIntake implements AutoCloseable {
                 problem = "";
             } catch (DependencyUnavailableException e) {
                 if (problem.isEmpty())
-                    LOG.warn("event=bullmq_unavailable keys={}* error=\"{}\"", settings.keyBase(), JobBatches.oneLine(e.getMessage()));
-                problem = JobBatches.oneLine(e.getMessage());
+                    LOG.warn("event=bullmq_unavailable keys={}* error={}", settings.keyBase(), Logfmt.quote(e.getMessage()));
+                problem = JobParser.oneLine(e.getMessage());
                 pause(backoff);
                 backoff = Math.min(backoff * 2, BACKOFF_MAX.toMillis());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                problem = JobBatches.oneLine(String.valueOf(e));
+                problem = JobParser.oneLine(String.valueOf(e));
                 LOG.error("event=bullmq_take_failed keys={}*", settings.keyBase(), e);
                 pause(backoff);
                 backoff = Math.min(backoff * 2, BACKOFF_MAX.toMillis());
@@ -311,7 +313,7 @@ public final class BullMqIntake implements AutoCloseable {
         try {
             call.run();
         } catch (RuntimeException e) {
-            LOG.warn("observer failed", e);
+            LOG.warn("event=observer_failed error={}", Logfmt.quote(String.valueOf(e)));
         }
     }
 
@@ -346,8 +348,8 @@ public final class BullMqIntake implements AutoCloseable {
                 LOG.info("event=bullmq_lease_released keys={}* epoch={} given_back={}", settings.keyBase(), held.epoch(),
                         Math.max(0, givenBack));
             } catch (DependencyUnavailableException e) {
-                LOG.warn("event=bullmq_release_failed keys={}* error=\"{}\" (the lease lapses by itself)", settings.keyBase(),
-                        JobBatches.oneLine(e.getMessage()));
+                LOG.warn("event=bullmq_release_failed keys={}* error={} detail=\"the lease lapses by itself\"", settings.keyBase(),
+                        Logfmt.quote(e.getMessage()));
             }
             lease.lost(held.token());
         }
@@ -376,8 +378,8 @@ public final class BullMqIntake implements AutoCloseable {
         public void retrying(RuntimeException cause, int attempt, int items, Duration backoff) {
             if (attempt == 1) {
                 if (cause instanceof DependencyUnavailableException)
-                    LOG.warn("event=bullmq_batch_retrying keys={}* jobs={} error=\"{}\"", settings.keyBase(), items,
-                            JobBatches.oneLine(cause.getMessage()));
+                    LOG.warn("event=bullmq_batch_retrying keys={}* jobs={} error={}", settings.keyBase(), items,
+                            Logfmt.quote(cause.getMessage()));
                 else
                     LOG.error("event=bullmq_batch_retrying keys={}* jobs={} unexpected", settings.keyBase(), items, cause);
             }

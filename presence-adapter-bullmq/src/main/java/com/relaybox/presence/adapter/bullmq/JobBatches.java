@@ -2,6 +2,7 @@ package com.relaybox.presence.adapter.bullmq;
 
 import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.RawJob;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
@@ -85,7 +86,7 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
                 args.add(finishing.job().id());
                 if (finishing.outcome() instanceof Outcome.Rejected rejected) {
                     args.add("failed");
-                    args.add(oneLine(rejected.why()));
+                    args.add(rejected.why());                 // one line already: core's reason
                     failed++;
                 } else {
                     args.add("completed");
@@ -113,13 +114,8 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
                 for (Finishing finishing : done)
                     if (finishing.job().enqueuedAt() > 0) observer.jobLatency(Math.max(0, now - finishing.job().enqueuedAt()));
             } catch (RuntimeException e) {
-                LOG.warn("observer failed", e);
+                LOG.warn("event=observer_failed error={}", Logfmt.quote(String.valueOf(e)));
             }
         }
-    }
-
-    static String oneLine(String text) {
-        String flat = String.valueOf(text).replaceAll("[\\r\\n\\t]+", " ");
-        return flat.length() <= 300 ? flat : flat.substring(0, 300) + "...";
     }
 }

@@ -1,6 +1,7 @@
 package com.relaybox.presence.adapter.postgres;
 
 import com.google.gson.JsonParser;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.HistoryRecord;
@@ -35,9 +36,11 @@ import java.util.concurrent.TimeUnit;
  * Presence history in PostgreSQL (CONTRACT §5): one table of events, created and upgraded by
  * versioned migrations at start, read per room over a time range, purged after the retention.
  *
- * <p>The constructor builds the pool and migrates the schema. When the database cannot be reached
- * then, it starts all the same (history waits in the outbox) and migrates on first use; a login
- * or database name the server rejects stops it at once.
+ * <p>The constructor builds the pool and checks that the database takes this login, creating
+ * nothing; {@link #start} migrates the schema, once every other dependency has answered too (a
+ * start that fails on another dependency leaves no schema behind). When the database cannot be
+ * reached, it starts all the same (history waits in the outbox) and migrates on first use; a
+ * login or database name the server rejects stops it at once.
  *
  * <p>Failures: {@link DependencyUnavailableException} when the server cannot be reached, is
  * restarting or is out of connections; {@link IllegalStateException} for anything else.
@@ -81,14 +84,16 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
                 .load();
         this.pool = Connections.pool(settings, direct);
         this.jdbi = Jdbi.create(pool);
-        try {
-            migrate();
-        } catch (DependencyUnavailableException e) {
-            log.warn("history: PostgreSQL {}:{} unreachable at start, schema {} will be migrated on first use: {}",
-                    settings.host(), settings.port(), settings.schema(), e.getMessage());
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
+        try (var login = direct.getConnection()) {
+            login.isValid(1);
+        } catch (java.sql.SQLException e) {
+            RuntimeException failure = Failures.translate("connecting", new IllegalStateException(e));
+            if (failure instanceof DependencyUnavailableException) {
+                unreachableAtStart(failure);
+            } else {
+                pool.close();
+                throw failure;
+            }
         }
         this.purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "presence-history-purge");
@@ -111,6 +116,23 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
                 + " ON CONFLICT (job_id, event_index) DO NOTHING";
     }
 
+    /**
+     * Migrates the schema, after every dependency of the service has answered; when the database
+     * cannot be reached now, on first use instead.
+     */
+    public void start() {
+        try {
+            migrate();
+        } catch (DependencyUnavailableException e) {
+            unreachableAtStart(e);
+        }
+    }
+
+    private void unreachableAtStart(RuntimeException e) {
+        log.warn("event=postgres_unavailable postgres={}:{} at_start=true schema={} detail=\"migrated on first use\" "
+                + "error={}", settings.host(), settings.port(), settings.schema(), Logfmt.quote(String.valueOf(e.getMessage())));
+    }
+
     /** Brings the schema to the latest version; a no-op when it is there. Returns the migrations applied. */
     public synchronized int migrate() {
         if (migrated) return 0;
@@ -121,7 +143,7 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
             throw Failures.translate("migrating schema " + settings.schema(), e);
         }
         migrated = true;
-        log.info("history: PostgreSQL {}:{}/{} schema {} at version {} ({} migrations applied)", settings.host(),
+        log.info("event=postgres_migrated postgres={}:{}/{} schema={} version={} migrations_applied={}", settings.host(),
                 settings.port(), settings.database(), settings.schema(), result.targetSchemaVersion != null
                         ? result.targetSchemaVersion : flyway.info().current().getVersion(), result.migrationsExecuted);
         return result.migrationsExecuted;
@@ -160,9 +182,9 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
                 insert(insertSql, List.of(record), false);
             } catch (RuntimeException e) {
                 if (!Failures.dataException(e)) throw Failures.translate("recording history", e);
-                log.warn("history: job {} event {} refused as it is, kept with NUL characters replaced and its data and"
-                        + " user as JSON strings: {}", printable(record.jobId().value()), record.eventIndex(),
-                        Failures.rootMessage(e));
+                log.warn("event=history_record_kept_as_text job={} event_index={} detail=\"NUL characters replaced, data"
+                        + " and user kept as JSON strings\" error={}", Logfmt.quote(printable(record.jobId().value())),
+                        record.eventIndex(), Logfmt.quote(Failures.rootMessage(e)));
                 try {
                     insert(insertKeepingJsonAsTextSql, List.of(record), true);
                 } catch (RuntimeException again) {
@@ -298,9 +320,10 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
     private void purgeQuietly() {
         try {
             long deleted = purgeExpired();
-            if (deleted > 0) log.info("history: purged {} records older than {} days", deleted, retention.days());
+            if (deleted > 0) log.info("event=history_purged records={} older_than_days={}", deleted, retention.days());
         } catch (RuntimeException e) {
-            log.warn("history: purge failed, next try in {}: {}", retention.every(), e.getMessage());
+            log.warn("event=history_purge_failed next_try_in={} error={}", retention.every(),
+                    Logfmt.quote(String.valueOf(e.getMessage())));
         }
     }
 
@@ -317,6 +340,6 @@ public final class PostgresHistory implements HistoryRecorder, HistoryReader, Au
     public void close() {
         purger.shutdownNow();
         pool.close();
-        log.info("history: PostgreSQL pool closed");
+        log.info("event=postgres_closed postgres={}:{}", settings.host(), settings.port());
     }
 }

@@ -35,8 +35,19 @@ class MigrationIT {
     }
 
     @Test
+    void buildingChecksTheLoginAndCreatesNothingUntilStart() {
+        String schemas = "SELECT count(*) FROM information_schema.schemata WHERE schema_name = '" + schema.name() + "'";
+        try (PostgresHistory history = new PostgresHistory(TestSettings.of(schema), HistoryRetention.ofDays(30))) {
+            assertThat(PostgresSchema.count(schemas)).as("before start").isZero();
+            history.start();
+            assertThat(PostgresSchema.count(schemas)).as("after start").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aFreshSchemaIsMigratedToTheLatestVersion() {
         try (PostgresHistory history = new PostgresHistory(TestSettings.of(schema), HistoryRetention.ofDays(30))) {
+            history.start();
             assertThat(history.isHealthy()).isTrue();
         }
         assertThat(PostgresSchema.count("SELECT count(*) FROM " + schema.name() + ".flyway_schema_history WHERE version = '1' AND success"))

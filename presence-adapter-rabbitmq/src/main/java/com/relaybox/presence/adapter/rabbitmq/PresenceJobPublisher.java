@@ -190,6 +190,6 @@ public final class PresenceJobPublisher implements AutoCloseable {
     public void close() {
         publisher.close();
         RabbitConnections.closeQuietly(connection, 5_000);
-        LOG.info("presence job publisher closed");
+        LOG.info("event=job_publisher_closed");
     }
 }

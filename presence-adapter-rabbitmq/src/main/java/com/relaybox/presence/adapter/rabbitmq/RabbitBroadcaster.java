@@ -73,6 +73,6 @@ public final class RabbitBroadcaster implements PresenceBroadcaster, AutoCloseab
     public void close() {
         publisher.close();
         RabbitConnections.closeQuietly(connection, 5_000);
-        LOG.info("broadcaster closed");
+        LOG.info("event=broadcaster_closed");
     }
 }

@@ -96,9 +96,9 @@ public final class RabbitJobConsumer implements AutoCloseable {
             throw new DependencyUnavailableException("cannot consume the presence queues on " + settings.endpoint() + ": "
                     + RabbitConnections.describe(e), e);
         }
-        LOG.info("consuming presence-0..presence-{} ({}, prefetch {}, batches of up to {} jobs or {} ms) on {}",
-                settings.queueCount() - 1, settings.queueType().argument(), settings.prefetch(), settings.batchSize(),
-                settings.batchMaxWait().toMillis(), settings.endpoint());
+        LOG.info("event=consuming queues=presence-0..presence-{} queue_type={} prefetch={} batch_size={} "
+                        + "batch_max_wait_ms={} rabbitmq={}", settings.queueCount() - 1, settings.queueType().argument(),
+                settings.prefetch(), settings.batchSize(), settings.batchMaxWait().toMillis(), settings.endpoint());
         return consumer;
     }
 
@@ -179,8 +179,8 @@ public final class RabbitJobConsumer implements AutoCloseable {
             finished = false;
         }
         if (!finished)
-            LOG.warn("a batch was still being applied after {} ms; its jobs are not acknowledged and will be redelivered",
-                    settings.shutdownTimeout().toMillis());
+            LOG.warn("event=batch_abandoned after_ms={} detail=\"still being applied; its jobs are not acknowledged "
+                    + "and will be redelivered\"", settings.shutdownTimeout().toMillis());
         for (ShardWorker worker : workers) worker.closeChannel();
         deadLetters.close();
         synchronized (adminLock) {
@@ -193,6 +193,6 @@ public final class RabbitJobConsumer implements AutoCloseable {
             }
         }
         RabbitConnections.closeQuietly(connection, 5_000);
-        LOG.info("stopped consuming presence jobs");
+        LOG.info("event=consumer_closed");
     }
 }

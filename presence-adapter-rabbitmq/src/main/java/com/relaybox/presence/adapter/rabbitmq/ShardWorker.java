@@ -7,6 +7,7 @@ import com.relaybox.presence.adapter.rabbitmq.internal.PipelineLog;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelinedConsumer;
 import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.RawJob;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import org.slf4j.Logger;
@@ -154,7 +155,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("{}: observer failed", queue, e);
+            LOG.warn("event=observer_failed queue={} error={}", queue, Logfmt.quote(String.valueOf(e)));
         }
     }
 
@@ -170,7 +171,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
             try {
                 observer.retrying(shard, cause, backoff.toMillis());
             } catch (RuntimeException e) {
-                LOG.warn("{}: observer failed", queue, e);
+                LOG.warn("event=observer_failed queue={} error={}", queue, Logfmt.quote(String.valueOf(e)));
             }
         }
     }

@@ -1,5 +1,6 @@
 package com.relaybox.presence.adapter.redis;
 
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.Member;
@@ -17,6 +18,7 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -28,6 +30,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -96,12 +99,14 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
                 .clientConfig(config.build())
                 .poolConfig(pool)
                 .build();
-        log.info("Redis presence store on {} ({})", where, settings);
+        log.info("event=redis_store_open redis={} tls={} auth={} pool_size={} timeout_ms={}", where, settings.tls(),
+                settings.authToken().isPresent() ? "token" : "none", settings.poolSize(), settings.timeout().toMillis());
         try {
             loadScripts();
         } catch (JedisException e) {
             available.set(false);
-            log.warn("Redis {} unavailable at start ({}); operations fail until it is back", where, e.getMessage());
+            log.warn("event=redis_unavailable redis={} at_start=true error={}", where,
+                    Logfmt.quote(String.valueOf(e.getMessage())));
         }
     }
 
@@ -302,14 +307,28 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
 
     // ---- health and lifecycle
 
-    /** Whether Redis answers {@code PING} now (for a readiness check); never throws. */
-    public boolean ping() {
-        if (closed) return false;
+    /**
+     * Why Redis cannot serve now, for a readiness check; empty when it answers {@code PING}. A
+     * password Redis refuses is "authentication failed", so the operator looks at {@code REDIS_AUTH}
+     * rather than at the network. Never throws.
+     */
+    public Optional<String> problem() {
+        if (closed) return Optional.of("closed");
         try {
-            return "PONG".equals(run("PING", client::ping));
+            String reply = run("PING", client::ping);
+            return "PONG".equals(reply) ? Optional.empty() : Optional.of("answers PING with " + reply);
         } catch (DependencyUnavailableException e) {
-            return false;
+            return Optional.of(refusedPassword(e) ? "authentication failed" : "does not answer PING");
         }
+    }
+
+    private static boolean refusedPassword(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof JedisAccessControlException || message.contains("WRONGPASS") || message.contains("NOAUTH"))
+                return true;
+        }
+        return false;
     }
 
     @Override
@@ -317,7 +336,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         if (closed) return;
         closed = true;
         client.close();
-        log.info("Redis presence store on {} closed", where);
+        log.info("event=redis_store_closed redis={}", where);
     }
 
     // ---- Redis plumbing
@@ -337,7 +356,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     private <T> T run(String what, Supplier<T> operation) {
         try {
             T result = operation.get();
-            if (available.compareAndSet(false, true)) log.info("Redis {} available again", where);
+            if (available.compareAndSet(false, true)) log.info("event=redis_available redis={}", where);
             return result;
         } catch (JedisConnectionException e) {
             throw unavailable(what, e);
@@ -349,7 +368,8 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     }
 
     private DependencyUnavailableException unavailable(String what, JedisException e) {
-        if (available.compareAndSet(true, false)) log.warn("Redis {} unavailable: {}", where, e.getMessage());
+        if (available.compareAndSet(true, false))
+            log.warn("event=redis_unavailable redis={} error={}", where, Logfmt.quote(String.valueOf(e.getMessage())));
         try {
             // Idle connections are likely dead too (a restart): drop them so the retry connects afresh.
             client.getPool().clear();

@@ -75,7 +75,7 @@ class RedisFailuresIT {
                 assertThat(state(server)).isEqualTo(snapshotOf(model));
                 assertThat(Invariants.violations(state(server))).isEmpty();
                 assertThat(store.apply(batch)).as("the job ids are remembered again").allMatch(StoreResult::repeat);
-                assertThat(store.ping()).isTrue();
+                assertThat(store.problem()).isEmpty();
             }
 
             scriptFlush(server); // a script cache emptied under a running store, without a restart
@@ -138,12 +138,12 @@ class RedisFailuresIT {
         try (PrivateRedis server = new PrivateRedis("--save", "", "--appendonly", "no", "--requirepass", "s3cr3t").start()) {
             RedisSettings right = RedisSettings.of(RedisKeyspace.HOST, server.port, false, Optional.of("s3cr3t"), 2);
             try (RedisPresenceStore store = new RedisPresenceStore(right)) {
-                assertThat(store.ping()).isTrue();
+                assertThat(store.problem()).isEmpty();
                 assertThat(store.apply(List.of(jobs.join("lobby", "c1"))).get(0).effect()).isEqualTo(StoreResult.Effect.CHANGED);
             }
             RedisSettings wrong = RedisSettings.of(RedisKeyspace.HOST, server.port, false, Optional.of("nope"), 2);
             try (RedisPresenceStore store = new RedisPresenceStore(wrong)) {
-                assertThat(store.ping()).isFalse();
+                assertThat(store.problem()).contains("authentication failed");
                 assertThatThrownBy(() -> store.apply(List.of(jobs.join("lobby", "c2"))))
                         .isInstanceOf(DependencyUnavailableException.class);
                 assertThatThrownBy(() -> store.count(jobs.room("lobby"))).isInstanceOf(DependencyUnavailableException.class);
@@ -156,7 +156,7 @@ class RedisFailuresIT {
         RedisSettings tls = RedisSettings.of(RedisKeyspace.HOST, RedisKeyspace.PORT, true, Optional.empty(), 2)
                 .withTimeout(Duration.ofSeconds(1));
         try (RedisPresenceStore store = new RedisPresenceStore(tls)) {
-            assertThat(store.ping()).isFalse();
+            assertThat(store.problem()).contains("does not answer PING");
             assertThatThrownBy(() -> store.apply(List.of(jobs.join("lobby", "c1")))).isInstanceOf(DependencyUnavailableException.class);
         }
     }
@@ -197,7 +197,7 @@ class RedisFailuresIT {
     }
 
     private void assertUnavailable(RedisPresenceStore store, List<StoreCommand> batch) {
-        assertThat(store.ping()).isFalse();
+        assertThat(store.problem()).isPresent();
         assertThatThrownBy(() -> store.apply(batch)).isInstanceOf(DependencyUnavailableException.class);
         assertThatThrownBy(() -> store.apply(batch.subList(0, 1))).isInstanceOf(DependencyUnavailableException.class);
         assertThatThrownBy(() -> store.memberPage(jobs.room("lobby"), 0, 10)).isInstanceOf(DependencyUnavailableException.class);

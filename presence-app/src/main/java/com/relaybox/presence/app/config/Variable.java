@@ -1,26 +1,69 @@
 package com.relaybox.presence.app.config;
 
 /**
- * Every variable the service reads. Their defaults and meanings are in the README's configuration
- * reference and in {@code .env.template}; tests hold both to this list and to what {@link Config} does.
+ * Every variable the service reads, with its default as the README's configuration reference
+ * states it and a one-line meaning for {@code --help}. Tests hold the README, {@code .env.template}
+ * and {@link Config} to this list, so the usage cannot drift from what the service does.
  */
 public enum Variable {
-    PRESENCE_MODE,
+    PRESENCE_MODE("see Modes", "embedded or services"),
 
-    DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_MAX_CONNECTIONS, DB_IDLE_TIMEOUT_MS, DB_TLS_DISABLED,
-    DB_PROXY_ENABLED, PRESENCE_DB_SCHEMA, PRESENCE_HISTORY_RETENTION_DAYS,
+    DB_HOST("—", "PostgreSQL host (services mode: required)"),
+    DB_PORT("5432", "PostgreSQL port"),
+    DB_NAME("—", "PostgreSQL database (services mode: required)"),
+    DB_USER("—", "PostgreSQL user (services mode: required)"),
+    DB_PASSWORD("empty", "PostgreSQL password (secret)"),
+    DB_MAX_CONNECTIONS("10", "PostgreSQL pool size, 1-1000"),
+    DB_IDLE_TIMEOUT_MS("10000", "close a pooled connection idle this long (at least 10000; 0 never)"),
+    DB_TLS_DISABLED("false", "true: PostgreSQL without TLS"),
+    DB_PROXY_ENABLED("false", "true: PostgreSQL behind a transaction-pooling proxy"),
+    PRESENCE_DB_SCHEMA("presence", "schema of the history tables, migrated at start"),
+    PRESENCE_HISTORY_RETENTION_DAYS("30", "purge history older than this, at most 36500; 0 keeps it"),
 
-    REDIS_HOST, REDIS_PORT, REDIS_TLS_DISABLED, REDIS_AUTH,
+    REDIS_HOST("—", "Redis host (services mode: required)"),
+    REDIS_PORT("6379", "Redis port"),
+    REDIS_TLS_DISABLED("false", "true: Redis without TLS"),
+    REDIS_AUTH("unset", "Redis password, plain or {\"authToken\":\"...\"} (secret)"),
 
-    RABBIT_MQ_CONNECTION_STRING, RABBIT_MQ_QUEUE_COUNT, RABBIT_MQ_QUEUE_TYPE, PRESENCE_BATCH_SIZE,
-    PRESENCE_BATCH_MAX_WAIT_MS, RABBIT_MQ_PREFETCH,
+    RABBIT_MQ_CONNECTION_STRING("—", "amqp[s]://user:password@host:port/vhost (secret; services mode: required)"),
+    RABBIT_MQ_QUEUE_COUNT("5", "shard queues presence-0..N-1, 1-1000, the same in every RelayBox service"),
+    RABBIT_MQ_QUEUE_TYPE("quorum", "quorum or classic"),
+    PRESENCE_BATCH_SIZE("200", "most jobs of one shard applied at once, 1-10000"),
+    PRESENCE_BATCH_MAX_WAIT_MS("0", "wait this long for a batch to fill, 0-1000"),
+    RABBIT_MQ_PREFETCH("400", "unacknowledged jobs per shard queue, PRESENCE_BATCH_SIZE-65535"),
 
-    PRESENCE_INTAKES, PRESENCE_BULLMQ_PREFIX, PRESENCE_BULLMQ_QUEUE, PRESENCE_BULLMQ_LOCK_DURATION_MS,
-    PRESENCE_BULLMQ_STALLED_INTERVAL_MS,
+    PRESENCE_INTAKES("rabbitmq,bullmq", "where services mode takes jobs from: rabbitmq, bullmq or both"),
+    PRESENCE_BULLMQ_PREFIX("queue", "BullMQ key prefix of the queue consumed"),
+    PRESENCE_BULLMQ_QUEUE("presence", "BullMQ queue consumed: keys <prefix>:<queue>:*"),
+    PRESENCE_BULLMQ_LOCK_DURATION_MS("30000", "lock of a taken BullMQ job and lease of the queue, 1000-3600000"),
+    PRESENCE_BULLMQ_STALLED_INTERVAL_MS("30000", "how often lapsed BullMQ locks are looked for"),
 
-    PRESENCE_MAX_DATA_BYTES, PRESENCE_DISCONNECT_TOMBSTONE_S, PRESENCE_JOB_MEMORY_S,
+    PRESENCE_MAX_DATA_BYTES("65536", "largest message.data; larger jobs are rejected"),
+    PRESENCE_DISCONNECT_TOMBSTONE_S("600", "ignore a connection's joins and updates this long after its disconnect"),
+    PRESENCE_JOB_MEMORY_S("86400", "remember a job id this long, so a repeat changes nothing"),
 
-    PRESENCE_HTTP_HOST, PRESENCE_HTTP_PORT, PRESENCE_API_TOKEN,
+    PRESENCE_HTTP_HOST("127.0.0.1", "HTTP bind address; not loopback needs PRESENCE_API_TOKEN"),
+    PRESENCE_HTTP_PORT("4004", "HTTP port; 0 picks a free one"),
+    PRESENCE_API_TOKEN("unset", "bearer token every /v1 route then needs (secret)"),
 
-    LOCALHOST, LOG_LEVEL
+    LOCALHOST("false", "true: the time of day in log lines, for a terminal"),
+    LOG_LEVEL("info", "error, warn, info or debug");
+
+    private final String defaultValue;
+    private final String summary;
+
+    Variable(String defaultValue, String summary) {
+        this.defaultValue = defaultValue;
+        this.summary = summary;
+    }
+
+    /** The default as the configuration reference states it: a value, or a word ("—" for none, "unset", "empty"). */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** What it does, in one short line. */
+    public String summary() {
+        return summary;
+    }
 }

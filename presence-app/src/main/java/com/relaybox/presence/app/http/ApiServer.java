@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -54,7 +55,14 @@ public final class ApiServer implements Managed {
             thread.setDaemon(true);
             return thread;
         });
-        server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
+        try {
+            server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
+        } catch (BindException e) {
+            executor.shutdownNow();
+            // The JDK says only "Address already in use"; the operator needs to know which.
+            throw new BindException("cannot listen on " + config.host() + ":" + config.port() + " (PRESENCE_HTTP_HOST, "
+                    + "PRESENCE_HTTP_PORT): " + e.getMessage());
+        }
         server.createContext("/", this::exchange);
         server.setExecutor(executor);
         server.start();

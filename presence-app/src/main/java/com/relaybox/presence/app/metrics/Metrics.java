@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Info;
 
 /** The Prometheus registry, with the JVM basics bound. Closing it stops the GC listener. */
 public final class Metrics implements AutoCloseable {
@@ -18,7 +19,12 @@ public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    public Metrics() {
+    /** {@code presence_build_info{version,commit}}, always 1: which build runs, for dashboards and alerts. */
+    public Metrics(String version, String commit) {
+        // A Prometheus info metric: Micrometer would strip the "_info" suffix from a gauge of that name.
+        Info.builder().name("presence_build_info").help("The build that runs: its version and git commit")
+                .labelNames("version", "commit").register(registry.getPrometheusRegistry())
+                .setLabelValues(version, commit);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
+import com.relaybox.presence.app.BuildInfo;
 import com.relaybox.presence.app.HealthCheck;
 import com.relaybox.presence.app.Lifecycle;
 import com.relaybox.presence.app.Managed;
@@ -74,7 +75,8 @@ public final class AppModule extends AbstractModule {
     @Provides
     @Singleton
     Metrics metrics() {
-        return new Metrics();
+        BuildInfo build = BuildInfo.current();
+        return new Metrics(build.version(), build.commit());
     }
 
     @Provides

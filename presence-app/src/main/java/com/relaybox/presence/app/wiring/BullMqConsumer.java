@@ -3,9 +3,9 @@ package com.relaybox.presence.app.wiring;
 import com.relaybox.presence.adapter.bullmq.BullMqIntake;
 import com.relaybox.presence.adapter.bullmq.BullMqSettings;
 import com.relaybox.presence.app.Health;
-import com.relaybox.presence.app.Logging;
 import com.relaybox.presence.app.Managed;
 import com.relaybox.presence.app.metrics.IntakeMetrics;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import io.micrometer.core.instrument.Gauge;
@@ -80,7 +80,7 @@ final class BullMqConsumer implements Managed {
         } catch (DependencyUnavailableException e) {
             waiting.set(UNKNOWN);
         } catch (RuntimeException e) {
-            log.warn("event=bullmq_depth_failed error={}", Logging.quote(String.valueOf(e)));
+            log.warn("event=bullmq_depth_failed error={}", Logfmt.quote(String.valueOf(e)));
         }
     }
 

@@ -1,5 +1,6 @@
 package com.relaybox.presence.app.wiring;
 
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.adapter.rabbitmq.RabbitJobConsumer;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.app.Health;
@@ -90,7 +91,7 @@ final class JobConsumers implements Managed {
             for (AtomicLong depth : ready) depth.set(UNKNOWN);
             deadLettered.set(UNKNOWN);
         } catch (RuntimeException e) {
-            log.warn("event=queue_depth_failed error={}", Logging.quote(String.valueOf(e)));
+            log.warn("event=queue_depth_failed error={}", Logfmt.quote(String.valueOf(e)));
         }
     }
 

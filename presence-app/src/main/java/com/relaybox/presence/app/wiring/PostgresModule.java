@@ -42,9 +42,10 @@ public final class PostgresModule extends AbstractModule {
         return history;
     }
 
+    /** Migrated at start, not when built: a start that fails on another dependency leaves no schema behind. */
     @ProvidesIntoSet
     Managed historyPart(PostgresHistory history) {
-        return Managed.closing("postgres", Managed.Phase.CONNECTIONS, history);
+        return Managed.starting("postgres", Managed.Phase.CONNECTIONS, history::start, history);
     }
 
     @Provides

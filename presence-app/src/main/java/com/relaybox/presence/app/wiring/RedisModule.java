@@ -41,7 +41,7 @@ public final class RedisModule extends AbstractModule {
     @ProvidesIntoSet
     HealthCheck health(RedisPresenceStore store) {
         String where = settings.host() + ":" + settings.port();
-        return HealthCheck.of("redis", () -> store.ping() ? Health.up(where + " answers PING")
-                : Health.down(where + " does not answer PING"));
+        return HealthCheck.of("redis", () -> store.problem().map(problem -> Health.down(where + " " + problem))
+                .orElse(Health.up(where + " answers PING")));
     }
 }

@@ -61,6 +61,21 @@ class ConfigurationReferenceTest {
                 .as("%s=%s", name, value).isEqualTo(unset));
     }
 
+    /** {@code --help} prints the variable list's defaults: they are the reference's, word for word. */
+    @Test
+    void theVariableListStatesTheReferencesDefaults() throws IOException {
+        Map<String, String> literals = literalDefaults();
+        Map<String, String> cells = referenceDefaults();
+        for (Variable variable : Variable.values()) {
+            if (literals.containsKey(variable.name()))
+                assertThat(variable.defaultValue()).as(variable.name()).isEqualTo(literals.get(variable.name()));
+            else if (variable == Variable.PRESENCE_MODE)
+                assertThat(variable.defaultValue()).isEqualTo("see Modes");
+            else
+                assertThat(variable.defaultValue()).as(variable.name()).isEqualTo(cells.get(variable.name()));
+        }
+    }
+
     @Test
     void theTemplateStatesTheSameDefaults() throws IOException {
         List<String> lines = Files.readAllLines(Path.of("..", ".env.template"));

@@ -26,6 +26,6 @@ public record HistoryRecord(JobId jobId, int eventIndex, NspRoomId room, Connect
     public static HistoryRecord of(JobId jobId, int eventIndex, PresenceEvent event) {
         Member member = event.member();
         return new HistoryRecord(jobId, eventIndex, event.room(), member.connectionId(), member.clientId(),
-                member.event(), member.dataJson(), member.userJson(), Timestamps.parse(member.timestamp()));
+                member.event(), member.dataJson(), member.userJson(), Timestamps.eventTime(member.timestamp()));
     }
 }

@@ -3,6 +3,7 @@ package com.relaybox.presence.core.json;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.relaybox.presence.core.domain.InvalidJobException;
+import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.domain.RawJob;
 
 import java.nio.charset.StandardCharsets;
@@ -26,11 +27,17 @@ public final class JobEnvelope {
         } catch (InvalidJobException e) {
             throw new InvalidJobException(e.getMessage() + "; send " + SHAPE);
         }
+        String type = string(envelope, "type");
+        String id = string(envelope, "id");
+        // The parser would name the AMQP properties; over HTTP they are the envelope's fields. An unknown
+        // type is still the parser's to name first, as it names it before a missing id.
+        if (type.isEmpty()) throw new InvalidJobException("missing job type ('type')");
+        if (id.isEmpty() && JobType.fromWire(type).isPresent()) throw new InvalidJobException("missing job id ('id')");
         byte[] data = PresenceJson.compact(envelope.get("data")).getBytes(StandardCharsets.UTF_8);
-        return new RawJob(string(envelope, "type"), string(envelope, "id"), data, false);
+        return new RawJob(type, id, data, false);
     }
 
-    /** {@code ""} when absent: {@link JobParser} then names what is missing, as for a transport that had none. */
+    /** {@code ""} when absent or null. */
     private static String string(JsonObject envelope, String name) {
         JsonElement element = envelope.get(name);
         if (element == null || element.isJsonNull()) return "";

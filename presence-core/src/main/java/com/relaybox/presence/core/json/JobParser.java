@@ -114,12 +114,24 @@ public final class JobParser {
                     + oneLine(expected) + "'");
     }
 
+    /**
+     * An event time: ISO-8601 text as CONTRACT §2 has it, or a JSON number of whole milliseconds
+     * since the epoch, kept as its digits (broadcast as the number it was, recorded as its instant).
+     */
     private static Optional<String> timestamp(JsonObject object, String name) {
         Optional<JsonElement> element = optional(object, name);
         if (element.isEmpty()) return Optional.empty();
         JsonElement value = element.get();
+        if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+            String millis = value.getAsString();
+            if (!Timestamps.isEpochMillis(millis))
+                throw new InvalidJobException(name + " must be whole milliseconds since the epoch (at most 16 digits)"
+                        + " when a number, got " + oneLine(millis));
+            return Optional.of(millis);
+        }
         if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString())
-            throw new InvalidJobException(name + " must be an ISO-8601 string, got " + oneLine(value.toString()));
+            throw new InvalidJobException(name + " must be an ISO-8601 string or milliseconds since the epoch, got "
+                    + oneLine(value.toString()));
         String text = value.getAsString();
         try {
             Timestamps.parse(text);
@@ -148,7 +160,7 @@ public final class JobParser {
             element = JsonParser.parseReader(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
         } catch (JsonParseException | IOException e) {
-            throw new InvalidJobException("body is not JSON: " + oneLine(rootMessage(e)));
+            throw new InvalidJobException("body is not JSON: " + oneLine(withoutAdvice(rootMessage(e))));
         }
         if (!element.isJsonObject())
             throw new InvalidJobException("body is not a JSON object");
@@ -185,6 +197,18 @@ public final class JobParser {
         Throwable root = e;
         while (root.getCause() != null) root = root.getCause();
         return String.valueOf(root.getMessage());
+    }
+
+    /**
+     * Gson's reason without its advice: the help link it appends and the setting it suggests
+     * ("Use JsonReader.setStrictness(...) to accept malformed JSON") mean nothing to a producer;
+     * what is wrong and where ("at line 1 column 3 path $.a") stays.
+     */
+    static String withoutAdvice(String reason) {
+        String text = reason;
+        int link = text.indexOf("\nSee https://");
+        if (link >= 0) text = text.substring(0, link);
+        return text.replaceFirst("^Use JsonReader\\.setStrictness\\([^)]*\\) to accept malformed JSON", "malformed JSON");
     }
 
     /** A reason as CONTRACT §6 gives it, e.g. in one AMQP header: no line breaks, bounded length. */

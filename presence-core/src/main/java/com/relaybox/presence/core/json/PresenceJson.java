@@ -9,6 +9,7 @@ import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.Member;
+import com.relaybox.presence.core.domain.Timestamps;
 import com.relaybox.presence.core.domain.PresenceEvent;
 
 import java.io.IOException;
@@ -88,7 +89,9 @@ public final class PresenceJson {
         clientId(json, member.clientId());
         json.name("connectionId").value(member.connectionId().value());
         json.name("data").jsonValue(member.dataJson());
-        json.name("timestamp").value(member.timestamp());
+        json.name("timestamp");
+        if (Timestamps.isEpochMillis(member.timestamp())) json.jsonValue(member.timestamp());
+        else json.value(member.timestamp());
         json.name("event").value(member.event().wireName());
         json.name("user").jsonValue(member.userJson());
         json.endObject();

@@ -25,10 +25,13 @@ class JobEnvelopeTest {
     }
 
     @Test
-    void whatIsMissingIsLeftForTheParserToName() {
-        assertThat(read("{\"type\":null}")).isEqualTo(new RawJob("", "", "null".getBytes(StandardCharsets.UTF_8), false));
-        assertThatThrownBy(() -> new JobParser(100).parse(read("{\"id\":\"x\",\"data\":{}}")))
-                .hasMessage("missing job type (AMQP property 'type')");
+    void aMissingTypeOrIdIsNamedByItsFieldNotByTheAmqpProperty() {
+        assertThatThrownBy(() -> read("{\"type\":null,\"id\":\"x\"}")).isInstanceOf(InvalidJobException.class)
+                .hasMessage("missing job type ('type')");
+        assertThatThrownBy(() -> read("{\"type\":\"presence:join\",\"data\":{}}")).isInstanceOf(InvalidJobException.class)
+                .hasMessage("missing job id ('id')");
+        assertThatThrownBy(() -> new JobParser(100).parse(read("{\"type\":\"presence:jump\",\"data\":{}}")))
+                .as("an unknown type comes first, as on every transport").hasMessage("unknown job type 'presence:jump'");
     }
 
     @Test

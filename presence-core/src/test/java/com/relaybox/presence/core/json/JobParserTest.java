@@ -107,6 +107,17 @@ class JobParserTest {
     }
 
     @Test
+    void aBadJsonReasonNamesThePositionAndNoHelpLink() {
+        assertThatThrownBy(() -> parser.parse(new RawJob("presence:join", "j",
+                "{nspRoomId: 'lenient'}".getBytes(StandardCharsets.UTF_8), false)))
+                .hasMessage("body is not JSON: malformed JSON at line 1 column 3 path $.");
+        assertThatThrownBy(() -> parser.parse(new RawJob("presence:join", "j",
+                "{\"a\": 1,}".getBytes(StandardCharsets.UTF_8), false)))
+                .hasMessageStartingWith("body is not JSON: ").hasMessageContaining("line 1 column ")
+                .hasMessageNotContaining("http").hasMessageNotContaining("setStrictness");
+    }
+
+    @Test
     void notUtf8() {
         byte[] latin1 = Jobs.body("join", APP + ":café").toString().getBytes(StandardCharsets.ISO_8859_1);
 
@@ -204,6 +215,21 @@ class JobParserTest {
         assertThat(small.parse(fits)).isNotNull();
         assertThatThrownBy(() -> small.parse(over)).isInstanceOf(InvalidJobException.class)
                 .hasMessage("message.data is 34 bytes, over the limit of 32 (PRESENCE_MAX_DATA_BYTES)");
+    }
+
+    @Test
+    void aTimestampMayBeMillisecondsSinceTheEpoch() {
+        PresenceJob join = parser.parse(edit("join", body -> body.getAsJsonObject("message")
+                .addProperty("timestamp", 1727966954329L)));
+        assertThat(join.timestamp()).contains("1727966954329");
+        JsonObject disconnectBody = Jobs.disconnectBody();
+        disconnectBody.addProperty("timestamp", 1727966954329L);
+        PresenceJob disconnect = parser.parse(Jobs.raw("disconnect", "j", disconnectBody));
+        assertThat(disconnect.timestamp()).contains("1727966954329");
+        assertRejected(edit("join", body -> body.getAsJsonObject("message").addProperty("timestamp", 1.5)),
+                "message.timestamp must be whole milliseconds since the epoch (at most 16 digits) when a number, got 1.5");
+        assertRejected(edit("join", body -> body.getAsJsonObject("message").addProperty("timestamp", true)),
+                "message.timestamp must be an ISO-8601 string or milliseconds since the epoch, got true");
     }
 
     @Test

@@ -30,9 +30,13 @@ class BatchPipelineTest {
     }
 
     private void start(int maxBatch, int maxInFlight) {
+        create(maxBatch, maxInFlight);
+        pipeline.start();
+    }
+
+    private void create(int maxBatch, int maxInFlight) {
         pipeline = new BatchPipeline<>("test", new BatchPipeline.Settings(maxBatch, Duration.ZERO, maxInFlight,
                 Duration.ofMillis(1), Duration.ofMillis(4), 0.2, Duration.ofSeconds(1)), source, source, item -> 1);
-        pipeline.start();
     }
 
     private void offer(int from, int to) {
@@ -64,8 +68,9 @@ class BatchPipelineTest {
     @Test
     void aBatchThatFailsToStartStartsAgainAsARetryWithTheSameItems() {
         source.startFailures.set(2);
-        start(100, 4);
-        offer(0, 5);
+        create(100, 4);
+        offer(0, 5);                             // all arrived before the thread runs: one batch
+        pipeline.start();
 
         until(() -> source.acknowledged().size() == 5);
         assertThat(source.starts).hasSize(3);

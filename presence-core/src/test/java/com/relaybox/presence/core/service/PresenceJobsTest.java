@@ -105,6 +105,18 @@ class PresenceJobsTest {
     }
 
     @Test
+    void aTimestampInMillisecondsIsBroadcastAsGivenAndRecordedAsItsInstant() {
+        jobs.process(Jobs.raw("join", "job-1", CHAT, body -> body.getAsJsonObject("message")
+                .addProperty("timestamp", 1727966954329L)));
+
+        JsonObject data = JsonParser.parseString(broadcaster.sent().get(0).body()).getAsJsonObject().getAsJsonObject("data");
+        assertThat(data.get("timestamp").getAsJsonPrimitive().isNumber()).isTrue();
+        assertThat(data.get("timestamp").toString()).isEqualTo("1727966954329");
+        assertThat(store.memberHashes().get(CHAT).get(CONNECTION)).contains("\"timestamp\":1727966954329,");
+        assertThat(history.all().get(0).timestamp()).isEqualTo(Instant.ofEpochMilli(1727966954329L));
+    }
+
+    @Test
     void absentDataAndUserBroadcastAsNull() {
         jobs.process(Jobs.raw("join", "job-1", CHAT, body -> {
             body.remove("message");

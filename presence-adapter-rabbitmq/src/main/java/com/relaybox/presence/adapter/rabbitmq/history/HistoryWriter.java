@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelineLog;
 import com.relaybox.presence.adapter.rabbitmq.internal.PipelinedConsumer;
 import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.json.HistoryJson;
@@ -73,7 +74,7 @@ public final class HistoryWriter implements BatchPipeline.Transport<HistoryWrite
             RabbitConnections.closeQuietly(connection, 2_000);
             throw new DependencyUnavailableException("cannot consume the history queue " + queue.queue() + ": " + e.getMessage(), e);
         }
-        log.info("history writer: consuming {} in batches of up to {} records or {} ms", queue.queue(),
+        log.info("event=history_writer_consuming queue={} batch_records={} batch_max_wait_ms={}", queue.queue(),
                 settings.batchRecords(), settings.maxWait().toMillis());
     }
 
@@ -142,8 +143,8 @@ public final class HistoryWriter implements BatchPipeline.Transport<HistoryWrite
                     count++;
                     continue;
                 }
-                log.warn("history writer: message of {} bytes is not history, dead-lettered to {}: {}", message.size(),
-                        queue.deadLetterQueue(), message.problem());
+                log.warn("event=history_dead_lettered bytes={} queue={} reason={}", message.size(),
+                        queue.deadLetterQueue(), Logfmt.quote(message.problem()));
                 consumer.deadLetter(message.tag());
             }
         }
@@ -160,13 +161,13 @@ public final class HistoryWriter implements BatchPipeline.Transport<HistoryWrite
         pipeline.stop();
         try {
             if (!pipeline.awaitStopped(settings.closeTimeout().plusSeconds(1)))
-                log.warn("history writer: closing with a batch unwritten; it stays in the queue");
+                log.warn("event=history_batch_unwritten detail=\"closing; the batch stays in the queue\"");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         consumer.close();
         RabbitConnections.closeQuietly(connection, 5_000);
-        log.info("history writer: closed, {} records written", recordsWritten.get());
+        log.info("event=history_writer_closed records_written={}", recordsWritten.get());
     }
 
     /** What the writer is doing. */

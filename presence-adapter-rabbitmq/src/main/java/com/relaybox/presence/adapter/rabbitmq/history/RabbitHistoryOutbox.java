@@ -75,7 +75,7 @@ public final class RabbitHistoryOutbox implements HistoryRecorder, AutoCloseable
         this.sender = new Thread(this::send, "presence-history-outbox");
         sender.setDaemon(true);
         sender.start();
-        log.info("history outbox: publishing to queue {} ({})", settings.queue(), settings.queueType().argument());
+        log.info("event=history_outbox_open queue={} queue_type={}", settings.queue(), settings.queueType().argument());
     }
 
     @Override
@@ -178,6 +178,6 @@ public final class RabbitHistoryOutbox implements HistoryRecorder, AutoCloseable
         }
         publisher.close();
         RabbitConnections.closeQuietly(connection, 5_000);
-        log.info("history outbox: closed");
+        log.info("event=history_outbox_closed");
     }
 }

@@ -1,5 +1,6 @@
 package com.relaybox.presence.adapter.rabbitmq.internal;
 
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.slf4j.Logger;
@@ -23,26 +24,29 @@ public class PipelineLog implements BatchPipeline.Listener {
     public void retrying(RuntimeException cause, int attempt, int items, Duration backoff) {
         if (attempt > 1) return;
         if (cause instanceof DependencyUnavailableException)
-            log.warn("{}: batch of {} failed, retrying with backoff until it goes through: {}", name, items,
-                    oneLine(cause.getMessage()));
+            log.warn("event=batch_failed pipeline={} items={} retrying=true error={}", name, items,
+                    Logfmt.quote(oneLine(cause.getMessage())));
         else
-            log.error("{}: batch of {} failed unexpectedly, retrying with backoff", name, items, cause);
+            log.error("event=batch_failed pipeline={} items={} retrying=true unexpected=true error={}", name, items,
+                    Logfmt.quote(oneLine(String.valueOf(cause))), cause);
     }
 
     @Override
     public void recovered(int failures, Duration failingFor) {
-        log.info("{}: going through again after {} failed attempts in {} ms", name, failures, failingFor.toMillis());
+        log.info("event=batch_recovered pipeline={} failed_attempts={} failing_ms={}", name, failures,
+                failingFor.toMillis());
     }
 
     @Override
     public void leftToTheSource(int items, boolean closing) {
-        log.info("{}: batch of {} left unacknowledged ({}); the broker gives it again, in order", name, items,
-                closing ? "closing" : "its channel is gone");
+        log.info("event=batch_left_to_broker pipeline={} items={} because={}", name, items,
+                closing ? "closing" : "channel_gone");
     }
 
     @Override
     public void crashed(Throwable error) {
-        log.error("{}: stopped by an unexpected error; not consumed until the service restarts", name, error);
+        log.error("event=pipeline_crashed pipeline={} error={} detail=\"not consumed until the service restarts\"",
+                name, Logfmt.quote(oneLine(String.valueOf(error))), error);
     }
 
     public static String oneLine(String text) {

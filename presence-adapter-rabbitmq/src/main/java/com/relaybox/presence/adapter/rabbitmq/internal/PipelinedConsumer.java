@@ -7,6 +7,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +101,7 @@ public final class PipelinedConsumer<T> {
             settlement.apply();
             unacknowledged.updateAndGet(held -> Math.max(0, held - count));
         } catch (IOException | ShutdownSignalException e) {
-            LOG.debug("{}: settlement lost with the channel; the broker gives the deliveries again: {}", queue, e.getMessage());
+            LOG.debug("event=settlement_lost queue={} detail={}", queue, Logfmt.quote(String.valueOf(e.getMessage())));
         }
     }
 
@@ -151,8 +152,8 @@ public final class PipelinedConsumer<T> {
         public void handleCancel(String consumerTag) {
             registered = false;
             cancelledByBroker = true;
-            LOG.error("{}: the broker cancelled this service's consumer (queue deleted?); the queue is not consumed"
-                    + " until the connection recovers or the service restarts", queue);
+            LOG.error("event=consumer_cancelled queue={} detail=\"the broker cancelled this service's consumer (queue "
+                    + "deleted?); not consumed until the connection recovers or the service restarts\"", queue);
         }
     }
 }

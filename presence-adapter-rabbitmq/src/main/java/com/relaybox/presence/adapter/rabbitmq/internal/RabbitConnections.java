@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedConsumer;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
@@ -12,6 +13,7 @@ import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
+import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +83,7 @@ public final class RabbitConnections {
         factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
         factory.setRequestedHeartbeat(20);
         factory.setConnectionTimeout(10_000);
+        factory.setExceptionHandler(new OneLineExceptionHandler());
         if (endpoint.tls()) {
             try {
                 factory.useSslProtocol(SSLContext.getDefault());
@@ -99,24 +102,45 @@ public final class RabbitConnections {
         }
         connection.addShutdownListener(cause -> {
             if (!cause.isInitiatedByApplication())
-                LOG.warn("RabbitMQ connection {} to {} lost: {}", name, endpoint, cause.getMessage());
+                LOG.warn("event=rabbitmq_connection_lost connection={} rabbitmq={} error={}", name, endpoint,
+                        Logfmt.quote(describe(cause)));
         });
         connection.addBlockedListener(
-                reason -> LOG.warn("RabbitMQ blocked connection {} (resource alarm: {}); its publishes wait", name, reason),
-                () -> LOG.info("RabbitMQ unblocked connection {}", name));
+                reason -> LOG.warn("event=rabbitmq_connection_blocked connection={} alarm={}", name, Logfmt.quote(reason)),
+                () -> LOG.info("event=rabbitmq_connection_unblocked connection={}", name));
         ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {
-                LOG.info("RabbitMQ connection {} to {} recovered", name, endpoint);
+                LOG.info("event=rabbitmq_connection_recovered connection={} rabbitmq={}", name, endpoint);
             }
 
             @Override
             public void handleRecoveryStarted(Recoverable recoverable) {
-                LOG.info("RabbitMQ connection {} to {}: recovering", name, endpoint);
+                LOG.info("event=rabbitmq_connection_recovering connection={} rabbitmq={}", name, endpoint);
             }
         });
-        LOG.info("RabbitMQ connection {} to {} open", name, endpoint);
+        LOG.info("event=rabbitmq_connection_open connection={} rabbitmq={}", name, endpoint);
         return connection;
+    }
+
+    /**
+     * What the client reports about its own failures, as one WARN line without a stack trace. The
+     * connection's driver failing (a refused login at start, a broken pipe after a freeze) is only
+     * a debug line: the start then fails with its one {@code event=start_failed} line, and a lost
+     * connection has its {@code event=rabbitmq_connection_lost} line and recovers by itself.
+     */
+    static final class OneLineExceptionHandler extends ForgivingExceptionHandler {
+        @Override
+        public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
+            LOG.debug("event=rabbitmq_driver_error connection={} error={}", Logfmt.quote(String.valueOf(
+                    connection.getClientProvidedName())), Logfmt.quote(describe(exception)));
+        }
+
+        @Override
+        protected void log(String message, Throwable exception) {
+            LOG.warn("event=rabbitmq_client_error detail={} error={}", Logfmt.quote(message),
+                    Logfmt.quote(describe(exception)));
+        }
     }
 
     /** One line about a client failure: its message, or its class when it has none, and its cause's. */
