@@ -123,7 +123,8 @@ class OpenApiTest {
 
     @Test
     void everyRouteAnswersAsDocumented() throws Exception {
-        start(Map.of());
+        // Bodies over 64 B + 256 KiB are a 413; one just over leaves little unread, so the answer is not lost to a reset.
+        start(Map.of("PRESENCE_MAX_DATA_BYTES", "64"));
         valid("GET", "/health/live", null, 200);
         valid("GET", "/health/ready", null, 200);
         valid("GET", "/metrics", null, 200);
@@ -133,7 +134,7 @@ class OpenApiTest {
         assertThat(valid("POST", "/v1/jobs", join, 202).body()).contains("\"ignored\"", "\"reason\"");
         valid("POST", "/v1/jobs", EmbeddedApiTest.job("presence:dance", "job-2", ROOM, "app1:conn-1", "{}"), 400);
         valid("POST", "/v1/jobs", "{\"type\":\"presence:join\"}", 400);
-        valid("POST", "/v1/jobs", "{\"type\":\"presence:join\",\"id\":\"big\",\"data\":\"" + "x".repeat(400_000) + "\"}", 413);
+        valid("POST", "/v1/jobs", "{\"type\":\"presence:join\",\"id\":\"big\",\"data\":\"" + "x".repeat(64 + 256 * 1024) + "\"}", 413);
 
         assertThat(valid("GET", "/v1/rooms/" + ROOM + "/members", null, 200).body()).contains("app1:conn-1");
         valid("GET", "/v1/rooms/" + ROOM + "/members?limit=1", null, 200);
