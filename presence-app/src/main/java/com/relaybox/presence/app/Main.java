@@ -45,6 +45,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("dlq")) {
+            System.exit(DlqCommand.run(List.of(args).subList(1, args.length), System.getenv(), Path.of(".env"), System.out));
+            return;
+        }
         long startedAt = System.nanoTime();
         BuildInfo build = BuildInfo.current();
         if (args.length > 0) {

@@ -42,10 +42,19 @@ final class JarProcess implements AutoCloseable {
         return Path.of(jar);
     }
 
-    static JarProcess start(Path workingDirectory, Map<String, String> variables, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
-        command.addAll(List.of(arguments));
+    /** The JVM running the tests: the jar is run with Java 17 whatever {@code java} is on the path. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static JarProcess start(Path workingDirectory, Map<String, String> variables, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        return run(workingDirectory, variables, command);
+    }
+
+    /** Any command line, with exactly the given variables of the service's. */
+    static JarProcess run(Path workingDirectory, Map<String, String> variables, List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true);

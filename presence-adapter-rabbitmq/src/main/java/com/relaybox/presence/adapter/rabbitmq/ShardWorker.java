@@ -41,7 +41,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWorker.Applied> {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
-    private static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
+    static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
     static final int MAX_BATCHES_IN_FLIGHT = 4;
 
     private final int shard;

@@ -121,6 +121,21 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                 read.seconds(PRESENCE_JOB_MEMORY_S, InMemoryPresenceStore.DEFAULT_JOB_MEMORY));
     }
 
+    /**
+     * What the {@code dlq} command needs: the broker and the shard queues, checked as at a start;
+     * nothing else is read.
+     */
+    public static RabbitSettings deadLetterTool(Env env) {
+        Reader read = new Reader(env);
+        AmqpEndpoint endpoint = read.string(RABBIT_MQ_CONNECTION_STRING)
+                .map(value -> read.accepted(RABBIT_MQ_CONNECTION_STRING, () -> AmqpEndpoint.parse(value)))
+                .orElseThrow(() -> new ConfigException(RABBIT_MQ_CONNECTION_STRING.name(),
+                        "is not set, but the dlq command needs it"));
+        return RabbitSettings.of(endpoint)
+                .withQueueCount(read.number(RABBIT_MQ_QUEUE_COUNT, RabbitSettings.DEFAULT_QUEUE_COUNT,
+                        RabbitSettings::requireQueueCount));
+    }
+
     /** Every service variable is read and checked whatever the mode; only services mode builds the settings. */
     private static Optional<ServicesConfig> services(Reader read, ModeChoice mode, JobConfig jobs) {
         Optional<String> redisHost = read.string(REDIS_HOST);

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,9 @@ public final class Api {
         }
     }
 
+    /** The document of every route, kept in the repository beside the code (a test holds the two together). */
+    private static final byte[] OPENAPI = resource("/openapi.json");
+
     private final Ports ports;
     private final BearerToken token;
     private final int maxBodyBytes;
@@ -71,11 +75,26 @@ public final class Api {
                 .route("GET", "/health/ready", (request, params) -> readiness.answer())
                 .route("GET", "/metrics", (request, params) -> new Response(200, Metrics.CONTENT_TYPE,
                         metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of()))
+                .route("GET", "/openapi.json", (request, params) -> new Response(200, "application/json", OPENAPI, Map.of()))
                 .route("GET", "/v1/rooms/{room}/members", this::members)
                 .route("GET", "/v1/rooms/{room}/count", this::count)
                 .route("GET", "/v1/rooms/{room}/history", this::history)
                 .route("GET", "/v1/connections/{connection}/rooms", this::connectionRooms)
                 .route("POST", "/v1/jobs", this::submit);
+    }
+
+    /** Every route, as {@code METHOD /path/{param}}. */
+    public List<String> routes() {
+        return router.routes();
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = Api.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " is missing from the jar");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Response handle(Request request) {

@@ -28,6 +28,11 @@ final class Router {
         return this;
     }
 
+    /** Each route as {@code METHOD /template}, in the order they were added. */
+    List<String> routes() {
+        return routes.stream().map(route -> route.method + " /" + String.join("/", route.template)).toList();
+    }
+
     /** @param path the request's path as {@link #segments} splits it */
     Response dispatch(Request request, List<String> path) {
         Set<String> allowed = new LinkedHashSet<>();

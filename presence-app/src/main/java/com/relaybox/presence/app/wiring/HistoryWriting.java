@@ -29,6 +29,16 @@ final class HistoryWriting implements Managed {
         Gauge.builder("presence.history.backlog", this, HistoryWriting::backlog)
                 .description("History messages not yet written to PostgreSQL (ready in the queue or in the writer's hands)")
                 .baseUnit("messages").register(registry);
+        Gauge.builder("presence.history.degraded", this, HistoryWriting::degraded)
+                .description("1 while the history writer cannot write to PostgreSQL (records wait in the queue), else 0")
+                .register(registry);
+    }
+
+    /** The writer's own view, without asking PostgreSQL: a scrape must not wait for a database. */
+    private double degraded() {
+        HistoryWriter current = writer;
+        if (current == null) return Double.NaN;
+        return current.status().healthy() ? 0 : 1;
     }
 
     private double backlog() {

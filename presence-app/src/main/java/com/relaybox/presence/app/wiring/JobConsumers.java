@@ -34,6 +34,7 @@ final class JobConsumers implements Managed {
     private final ProcessJobs jobs;
     private final ConsumerMetrics metrics;
     private final AtomicLong[] ready;
+    private final AtomicLong[] consumers;
     private final AtomicLong deadLettered = new AtomicLong(UNKNOWN);
     private volatile RabbitJobConsumer consumer;
     private ScheduledExecutorService poller;
@@ -43,11 +44,16 @@ final class JobConsumers implements Managed {
         this.jobs = jobs;
         this.metrics = new ConsumerMetrics(registry, settings.queueCount());
         ready = new AtomicLong[settings.queueCount()];
+        consumers = new AtomicLong[settings.queueCount()];
         for (int shard = 0; shard < ready.length; shard++) {
             AtomicLong depth = ready[shard] = new AtomicLong(UNKNOWN);
             Gauge.builder("presence.consumer.lag", depth, JobConsumers::known)
                     .description("Jobs ready in a shard queue, waiting for the consumer")
                     .tag("shard", Integer.toString(shard)).baseUnit("messages").register(registry);
+            // The broker's count, every instance's consumers: 0 means nobody applies this shard's jobs.
+            Gauge.builder("presence.queue.consumers", consumers[shard] = new AtomicLong(UNKNOWN), JobConsumers::known)
+                    .description("Consumers the broker has on a shard queue, of every instance (active or standing by)")
+                    .tag("shard", Integer.toString(shard)).register(registry);
         }
         Gauge.builder("presence.dead_letters", deadLettered, JobConsumers::known)
                 .description("Jobs in presence-dlq, rejected and waiting for an operator")
@@ -85,10 +91,14 @@ final class JobConsumers implements Managed {
     private void pollDepths() {
         try {
             List<RabbitJobConsumer.QueueDepth> depths = consumer.queueDepths();
-            for (int shard = 0; shard < depths.size(); shard++) ready[shard].set(depths.get(shard).messages());
+            for (int shard = 0; shard < depths.size(); shard++) {
+                ready[shard].set(depths.get(shard).messages());
+                consumers[shard].set(depths.get(shard).consumers());
+            }
             deadLettered.set(consumer.deadLetterDepth().messages());
         } catch (DependencyUnavailableException e) {
             for (AtomicLong depth : ready) depth.set(UNKNOWN);
+            for (AtomicLong count : consumers) count.set(UNKNOWN);
             deadLettered.set(UNKNOWN);
         } catch (RuntimeException e) {
             log.warn("event=queue_depth_failed error={}", Logfmt.quote(String.valueOf(e)));

@@ -70,6 +70,20 @@ public final class RabbitConnections {
      * @throws DependencyUnavailableException when the broker cannot be reached or refuses us
      */
     public static Connection open(RabbitSettings settings, String role) {
+        return open(settings, role, true);
+    }
+
+    /**
+     * Opens a connection that stays closed once lost, for a one-off task (the dead-letter replay)
+     * that must stop at the first failure rather than carry on, unnoticed, on a recovered channel.
+     *
+     * @throws DependencyUnavailableException when the broker cannot be reached or refuses us
+     */
+    public static Connection openWithoutRecovery(RabbitSettings settings, String role) {
+        return open(settings, role, false);
+    }
+
+    private static Connection open(RabbitSettings settings, String role, boolean recovering) {
         AmqpEndpoint endpoint = settings.endpoint();
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(endpoint.host());
@@ -77,8 +91,8 @@ public final class RabbitConnections {
         factory.setUsername(endpoint.username());
         factory.setPassword(endpoint.password());
         factory.setVirtualHost(endpoint.virtualHost());
-        factory.setAutomaticRecoveryEnabled(true);
-        factory.setTopologyRecoveryEnabled(true);
+        factory.setAutomaticRecoveryEnabled(recovering);
+        factory.setTopologyRecoveryEnabled(recovering);
         factory.setTopologyRecoveryFilter(CONSUMERS_ONLY);
         factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
         factory.setRequestedHeartbeat(20);
@@ -108,7 +122,7 @@ public final class RabbitConnections {
         connection.addBlockedListener(
                 reason -> LOG.warn("event=rabbitmq_connection_blocked connection={} alarm={}", name, Logfmt.quote(reason)),
                 () -> LOG.info("event=rabbitmq_connection_unblocked connection={}", name));
-        ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+        if (connection instanceof Recoverable recoverableConnection) recoverableConnection.addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {
                 LOG.info("event=rabbitmq_connection_recovered connection={} rabbitmq={}", name, endpoint);
