@@ -8,6 +8,7 @@ import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
 import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The jobs waiting in {@code presence-dlq}, for an operator: read them with their reasons, and,
@@ -35,6 +37,7 @@ import java.util.OptionalInt;
  * <p>One connection, without automatic recovery: the first failure ends the replay.
  */
 public final class DeadLetters implements AutoCloseable {
+    private static final Duration GIVE_BACK_WAIT = Duration.ofSeconds(5);
     private final RabbitSettings settings;
     private final Connection connection;
     private final ConfirmedPublisher publisher;
@@ -104,12 +107,28 @@ public final class DeadLetters implements AutoCloseable {
      */
     public List<Letter> list(int limit) {
         requirePositive(limit);
+        long readyBefore;
+        List<Letter> letters = new ArrayList<>();
         try (HeldMessages queue = new HeldMessages(connection, Topology.DEAD_LETTER_QUEUE)) {
-            long bound = Math.min(limit, queue.ready());
-            List<Letter> letters = new ArrayList<>();
+            readyBefore = queue.ready();
+            long bound = Math.min(limit, readyBefore);
             for (Optional<HeldMessages.Held> held; letters.size() < bound && (held = queue.next()).isPresent(); )
                 letters.add(letter(held.get()));
-            return letters;
+        }
+        awaitReady(readyBefore);
+        return letters;
+    }
+
+    /**
+     * The broker makes letters given back ready again a moment after their channel closed: waits
+     * (bounded) until they are, so that the next look at the queue sees it as it was.
+     */
+    private void awaitReady(long ready) {
+        long deadline = System.nanoTime() + GIVE_BACK_WAIT.toNanos();
+        try {
+            while (depth() < ready && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
