@@ -37,7 +37,7 @@ class BullMqIT {
     private static final Duration WITHIN = Duration.ofSeconds(60);
     private static final int SHARED_REDIS = 6379;
     private static final int ROOMS = 4;
-    private static final int PER_ROOM = 150;
+    private static final int PER_ROOM = 100;
     /** Sequence numbers per producer call: 40 jobs a call, so a stream lasts a few seconds. */
     private static final int SEQS_PER_CALL = 10;
 
