@@ -128,8 +128,7 @@ class BullMqIT {
                 if (!Poll.until(WITHIN, () -> expected.stream().allMatch((metrics[0] = get(base + "/metrics"))::contains)))
                     assertThat(metrics[0]).contains(expected);
 
-                jar.terminate();
-                assertThat(jar.awaitExit(Duration.ofSeconds(15))).isEqualTo(0);
+                stopCleanly(jar);
                 assertThat(jar.lines()).anyMatch(line -> line.contains("event=bullmq_lease_released"));
             }
         }
@@ -156,8 +155,7 @@ class BullMqIT {
                 stream.join();
                 assertEveryJobAppliedOnceInOrder(services, queue, rooms, broadcasts);
                 assertThat(second.lines()).anyMatch(line -> line.contains("event=bullmq_lease_taken"));
-                second.terminate();
-                assertThat(second.awaitExit(Duration.ofSeconds(15))).isEqualTo(0);
+                stopCleanly(second);
             }
         }
     }
@@ -190,8 +188,7 @@ class BullMqIT {
                 stream.join();
                 assertEveryJobAppliedOnceInOrder(services, queue, rooms, broadcasts);
                 assertThat(survivor.lines()).anyMatch(line -> line.contains("event=bullmq_lease_taken"));
-                survivor.terminate();
-                assertThat(survivor.awaitExit(Duration.ofSeconds(15))).isEqualTo(0);
+                stopCleanly(survivor);
             }
         }
     }
@@ -223,10 +220,15 @@ class BullMqIT {
                 services.vhost.closeAllConnections();
                 stream.join();
                 assertEveryJobAppliedOnceInOrder(services, queue, rooms, broadcasts);
-                jar.terminate();
-                assertThat(jar.awaitExit(Duration.ofSeconds(15))).isEqualTo(0);
+                stopCleanly(jar);
             }
         }
+    }
+
+    /** SIGTERM: the jar exits with 0, having given back what it did not finish. */
+    private static void stopCleanly(JarProcess jar) throws InterruptedException {
+        jar.terminate();
+        assertThat(jar.awaitExit(Duration.ofSeconds(15))).as("exit code after SIGTERM").isEqualTo(0);
     }
 
     /** Enqueues jobs {@code from..to-1} of every room with the real bullmq, interleaved across rooms, a few calls a second. */
