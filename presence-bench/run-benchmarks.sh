@@ -4,7 +4,10 @@
 # service in services mode against the local Redis, RabbitMQ (vhost presence-bench) and
 # PostgreSQL (schema presence_bench), warms it up with one unreported run (so the JIT has
 # compiled the hot paths), then runs the generator RUNS times paced at 1,000 jobs/s and RUNS
-# times as fast as possible; with the CPU time each process spent per job.
+# times as fast as possible; with the CPU time each process spent per job. Then the same through
+# the BullMQ intake: the generator enqueues with the real bullmq (the BullMQ adapter's Node
+# fixture, installed here if it is not) into the queue presence-bench:presence, as RelayBox's
+# realtime service does into queue:presence.
 # Usage: presence-bench/run-benchmarks.sh [RUNS] [JOBS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +17,8 @@ out=presence-bench/target/benchmarks
 mkdir -p "$out"
 
 mvn -q -B package -DskipTests
+fixture=presence-adapter-bullmq/src/test/node
+[ -d "$fixture/node_modules/bullmq" ] || (cd "$fixture" && npm ci --no-audit --no-fund >/dev/null)
 vhost=presence-bench
 rabbitmqctl -q add_vhost "$vhost" 2>/dev/null || true
 rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*'
@@ -29,6 +34,7 @@ cleanup() {
   stop_service
   rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
   psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP SCHEMA IF EXISTS presence_bench CASCADE' >/dev/null 2>&1 || true
+  redis-cli --scan --pattern 'presence-bench:presence:*' | xargs -r -n 500 redis-cli del >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -76,7 +82,7 @@ stop_service
 
 REDIS_HOST=127.0.0.1 REDIS_TLS_DISABLED=true RABBIT_MQ_CONNECTION_STRING="$uri" \
 DB_HOST=127.0.0.1 DB_NAME=test DB_USER=postgres DB_TLS_DISABLED=true PRESENCE_DB_SCHEMA=presence_bench \
-PRESENCE_JOB_MEMORY_S=600 \
+PRESENCE_JOB_MEMORY_S=600 PRESENCE_BULLMQ_PREFIX=presence-bench \
 PRESENCE_HTTP_PORT=4115 java -jar presence-app/target/presence-app.jar >"$out/service.log" 2>&1 &
 service_pid=$!
 for _ in $(seq 1 60); do
@@ -92,3 +98,13 @@ echo "== presence, paced at 1,000 jobs/s (15 s of warm-up each)"
 bench paced --rate 1000 --warmup 15000
 echo "== presence, as fast as possible"
 bench max --warmup 10000
+
+bullmq=(--intake bullmq --bullmq-prefix presence-bench)
+echo "== presence through the BullMQ intake, warm-up run (not reported)"
+java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs 50000 --warmup 0 "${bullmq[@]}" \
+  >"$out/bullmq-jit-warm-up.txt" 2>&1 || true
+sed -n '2,5p' "$out/bullmq-jit-warm-up.txt"
+echo "== presence through the BullMQ intake, paced at 1,000 jobs/s (15 s of warm-up each)"
+bench bullmq-paced --rate 1000 --warmup 15000 "${bullmq[@]}"
+echo "== presence through the BullMQ intake, as fast as possible"
+bench bullmq-max --warmup 10000 "${bullmq[@]}"

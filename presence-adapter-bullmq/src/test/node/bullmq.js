@@ -1,7 +1,9 @@
 // The producer and inspector of the BullMQ intake's tests: RelayBox's realtime service enqueues
 // presence jobs exactly like this (relaybox/core, bullmq 5.16.0), and BullMQ's own API reads the
 // queue back. Usage: node bullmq.js <command> '<json arguments>'; prints one JSON value.
+// presence-bench runs `stream` (below) as its BullMQ producer.
 const { Queue } = require('bullmq');
+const readline = require('readline');
 
 const connection = {
   host: process.env.REDIS_HOST || '127.0.0.1',
@@ -17,6 +19,37 @@ const commands = {
       ids.push((await queue.add(job.name, job.data, opts)).id);
     }
     return ids;
+  },
+  // The bench's producer: jobs as JSON lines {"name", "data"} on stdin, each added as the realtime
+  // service adds it, many at once across rooms (as its many websockets do) but one after the other
+  // within a room, so a room's jobs enter the queue in their order. Prints the number added so far,
+  // a line at a time, as adds complete; returns the total when stdin ends.
+  async stream(queue) {
+    const behind = new Map();
+    let added = 0;
+    let reported = 0;
+    let failure = null;
+    const report = () => {
+      if (added !== reported) {
+        reported = added;
+        process.stdout.write(added + '\n');
+      }
+    };
+    const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (failure) throw failure;
+      if (!line) continue;
+      const job = JSON.parse(line);
+      const room = job.data.nspRoomId;
+      const next = (behind.get(room) || Promise.resolve())
+        .then(() => queue.add(job.name, job.data, { removeOnComplete: true, removeOnFail: false }))
+        .then(() => { added++; setImmediate(report); }, error => { failure = error; });
+      behind.set(room, next);
+    }
+    await Promise.all(behind.values());
+    if (failure) throw failure;
+    report();
+    return added;
   },
   async counts(queue) {
     return queue.getJobCounts();

@@ -1,9 +1,12 @@
 package com.relaybox.presence.app;
 
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+
+import java.util.regex.Pattern;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -15,8 +18,18 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * rules guard the imports in the code.
  */
 @AnalyzeClasses(packages = {"com.relaybox.presence.core", "com.relaybox.presence.adapter", "com.relaybox.presence.app"},
-        importOptions = ImportOption.DoNotIncludeTests.class)
+        importOptions = {ImportOption.DoNotIncludeTests.class, HexagonTest.DoNotIncludeTestJars.class})
 class HexagonTest {
+    /** A module's test-jar on this classpath (the BullMQ adapter's test fixtures) holds tests too, not production code. */
+    static final class DoNotIncludeTestJars implements ImportOption {
+        private static final Pattern TEST_JAR = Pattern.compile(".*-tests\\.jar.*");
+
+        @Override
+        public boolean includes(Location location) {
+            return !location.matches(TEST_JAR);
+        }
+    }
+
     private static final String CORE = "com.relaybox.presence.core..";
     private static final String CORE_SERVICE = "com.relaybox.presence.core.service..";
     private static final String ADAPTERS = "com.relaybox.presence.adapter..";

@@ -125,6 +125,12 @@ final class JarProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** SIGKILL, as a crash or an OOM kill: no shutdown hook runs, nothing is given back or released. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError("still running 10 s after SIGKILL");
+    }
+
     long pid() {
         return process.pid();
     }

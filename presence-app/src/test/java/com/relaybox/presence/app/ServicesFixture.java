@@ -6,8 +6,10 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.relaybox.presence.adapter.bullmq.BullMqQueue;
 import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.testkit.PostgresSchema;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The real services, isolated for one test: a RabbitMQ virtual host of its own (deleted after),
@@ -42,6 +45,7 @@ final class ServicesFixture implements AutoCloseable {
     final PostgresSchema schema = PostgresSchema.named("app").create();
     final RedisClient redis = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
     private final List<AutoCloseable> opened = new ArrayList<>();
+    private final List<String> bullMqPrefixes = new ArrayList<>();
 
     /** The jar's configuration for these services; the HTTP port is any free one. */
     Map<String, String> env() {
@@ -58,6 +62,30 @@ final class ServicesFixture implements AutoCloseable {
         return env;
     }
 
+    /**
+     * A BullMQ queue of this test's own (a key prefix of its own) in the Redis at {@code port}, the
+     * real bullmq producer feeding it; its keys, and the job-id keys of its jobs, are deleted after.
+     */
+    BullMqQueue bullMq(int port) {
+        BullMqQueue queue = new BullMqQueue("127.0.0.1", port);
+        opened.add(queue);
+        bullMqPrefixes.add(queue.prefix);
+        return queue;
+    }
+
+    /**
+     * {@link #env()} consuming that queue (besides the RabbitMQ shards) with a lock duration of 2 s,
+     * so a killed instance's jobs and lease move on in seconds.
+     */
+    Map<String, String> env(BullMqQueue queue, int redisPort) {
+        Map<String, String> env = env();
+        env.put("REDIS_PORT", Integer.toString(redisPort));
+        env.put("PRESENCE_BULLMQ_PREFIX", queue.prefix);
+        env.put("PRESENCE_BULLMQ_LOCK_DURATION_MS", "2000");
+        env.put("PRESENCE_BULLMQ_STALLED_INTERVAL_MS", "1000");
+        return env;
+    }
+
     RabbitSettings rabbitSettings() {
         return RabbitSettings.of(vhost.uri())
                 .withQueueCount(QUEUE_COUNT).withConnectionName("app-it");
@@ -70,8 +98,8 @@ final class ServicesFixture implements AutoCloseable {
         return publisher;
     }
 
-    /** One broadcast as the realtime service would receive it. */
-    record Broadcast(String routingKey, JsonObject body) {
+    /** One broadcast as the realtime service would receive it: its routing key, its body as sent and parsed. */
+    record Broadcast(String routingKey, String raw, JsonObject body) {
         String room() {
             return body.get("nspRoomId").getAsString();
         }
@@ -87,19 +115,38 @@ final class ServicesFixture implements AutoCloseable {
      * service starts, since a broadcast nobody listens to is dropped.
      */
     ConcurrentLinkedQueue<Broadcast> listen() throws IOException {
-        Connection connection = vhost.connection();
+        return listen(vhost.connection(), "", true);
+    }
+
+    /**
+     * {@link #listen()} through connection losses (a test closing every connection of the vhost):
+     * the queue is named and outlives the connection, which recovers and consumes it again, so the
+     * broadcasts sent meanwhile wait for it.
+     */
+    ConcurrentLinkedQueue<Broadcast> listenThroughConnectionLoss() throws IOException {
+        ConnectionFactory factory = vhost.connectionFactory();
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(200);
+        try {
+            return listen(factory.newConnection("it-broadcasts"), "it-broadcasts", false);
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private ConcurrentLinkedQueue<Broadcast> listen(Connection connection, String name, boolean exclusive) throws IOException {
         opened.add(connection);
         Channel channel = connection.createChannel();
         channel.exchangeDeclare("ds.rooms.durable", BuiltinExchangeType.TOPIC, true);
-        String queue = channel.queueDeclare("", false, true, true, null).getQueue();
+        String queue = channel.queueDeclare(name, false, exclusive, exclusive, null).getQueue();
         for (int shard = 0; shard < QUEUE_COUNT; shard++)
             channel.queueBind(queue, "ds.rooms.durable", "$$:" + appPid + ":" + shard);
         ConcurrentLinkedQueue<Broadcast> received = new ConcurrentLinkedQueue<>();
         channel.basicConsume(queue, true, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                received.add(new Broadcast(envelope.getRoutingKey(),
-                        JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject()));
+                String raw = new String(body, StandardCharsets.UTF_8);
+                received.add(new Broadcast(envelope.getRoutingKey(), raw, JsonParser.parseString(raw).getAsJsonObject()));
             }
         });
         return received;
@@ -133,6 +180,7 @@ final class ServicesFixture implements AutoCloseable {
         }
         RedisKeys.deleteMatching(redis, "presence:" + appPid + ":*", "connection:" + appPid + ":*",
                 "presence-tombstone:" + appPid + ":*", "presence-job:" + jobPrefix + "*");
+        for (String prefix : bullMqPrefixes) RedisKeys.deleteMatching(redis, "presence-job:" + prefix + ":*");
         redis.close();
         schema.close();
         vhost.close();

@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Drives a running presence service the way production does: jobs through the job publisher to
- * the shard queues, broadcasts back through a queue bound to {@code ds.rooms.durable}. Every
+ * the shard queues, or with the real bullmq into the queue RelayBox's realtime service fills
+ * ({@code --intake bullmq}); broadcasts back through a queue bound to {@code ds.rooms.durable}. Every
  * published job counts; latency runs from the publisher's clock to the receiver's clock in this
  * process; the rooms are populated and warmed up first, and that is reported separately.
  */
@@ -67,7 +68,7 @@ public final class Bench {
         RedisCheck.Result check;
         long duplicates;
         try (Connection receiving = factory.newConnection("presence-bench-receiver");
-             JobSink sink = new JobSink(options.rabbitUri(), options.queueCount(), bodies);
+             JobSink sink = sink();
              BroadcastReceiver receiver = new BroadcastReceiver(receiving, bodies.app(), options.queueCount(), sentNanos)) {
             int population = options.connections() * options.roomsPerConnection();
             phases.add(phase("populate", population, 0, this::populateJob, sink, receiver));
@@ -83,6 +84,13 @@ public final class Bench {
         System.out.println(json);
         if (options.jsonFile().isPresent()) Files.writeString(options.jsonFile().get(), json + "\n", StandardCharsets.UTF_8);
         return result;
+    }
+
+    private JobSink sink() {
+        if (options.intake() == BenchOptions.Intake.BULLMQ)
+            return new BullMqJobSink(options.bullMqFixture(), options.redisHost(), options.redisPort(), options.bullMqPrefix(),
+                    options.bullMqQueue(), bodies);
+        return new RabbitJobSink(options.rabbitUri(), options.queueCount(), bodies);
     }
 
     // ---- job generation
@@ -221,6 +229,7 @@ public final class Bench {
         JsonObject result = new JsonObject();
         JsonObject setup = new JsonObject();
         setup.addProperty("app", bodies.app());
+        setup.addProperty("intake", options.intake().name().toLowerCase(Locale.ROOT));
         setup.addProperty("rooms", options.rooms());
         setup.addProperty("connections", options.connections());
         setup.addProperty("roomsPerConnection", options.roomsPerConnection());
@@ -262,8 +271,9 @@ public final class Bench {
 
     private String table(List<PhaseResult> phases, long duplicates, RedisCheck.Result check) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "presence-bench: %d rooms, %d connections (%d rooms each), mix %d/%d/%d, %s, %d-byte data, rate %s%n",
-                options.rooms(), options.connections(), options.roomsPerConnection(), options.mix().join(), options.mix().update(),
+        out.append(String.format(Locale.ROOT, "presence-bench (%s intake): %d rooms, %d connections (%d rooms each), mix %d/%d/%d, %s, %d-byte data, rate %s%n",
+                options.intake().name().toLowerCase(Locale.ROOT), options.rooms(), options.connections(),
+                options.roomsPerConnection(), options.mix().join(), options.mix().update(),
                 options.mix().leave(), options.uniform() ? "uniform" : "steady", options.dataBytes(),
                 options.rate() == 0 ? "max" : options.rate() + "/s"));
         out.append(String.format(Locale.ROOT, "%-9s %8s %9s %7s %9s %8s %8s %8s %8s %8s%n",

@@ -9,7 +9,11 @@ import java.util.Optional;
 record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queueCount,
                     int jobs, int warmupJobs, int rate, int rooms, int connections, int roomsPerConnection,
                     Mix mix, int dataBytes, boolean uniform, long seed, int maxInFlight, Duration drainTimeout,
-                    Optional<Path> jsonFile, boolean keepState) {
+                    Optional<Path> jsonFile, boolean keepState, Intake intake, String bullMqPrefix, String bullMqQueue,
+                    Path bullMqFixture) {
+
+    /** Which of the service's intakes the jobs go to, the way RelayBox's producers enqueue them there. */
+    enum Intake { RABBITMQ, BULLMQ }
 
     static final String USAGE = """
             usage: java -jar presence-bench/target/presence-bench.jar [options]
@@ -32,6 +36,13 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
               --rabbit URI             (default $RABBIT_MQ_CONNECTION_STRING or amqp://guest:guest@127.0.0.1:5672/)
               --redis-host H --redis-port P   (default $REDIS_HOST/$REDIS_PORT or 127.0.0.1:6379)
               --queue-count N          (default $RABBIT_MQ_QUEUE_COUNT or 5)
+              --intake rabbitmq|bullmq rabbitmq: the job publisher, to the shard queues; bullmq: the real
+                                       npm bullmq 5.16.0 as RelayBox's realtime service enqueues, into
+                                       Redis (--redis-host/--redis-port) (default rabbitmq)
+              --bullmq-prefix P --bullmq-queue Q   the BullMQ queue, as the service's PRESENCE_BULLMQ_PREFIX
+                                       and PRESENCE_BULLMQ_QUEUE (default queue, presence)
+              --bullmq-fixture DIR     the Node fixture with bullmq installed (`npm ci` there)
+                                       (default presence-adapter-bullmq/src/test/node)
             """;
 
     record Mix(int join, int update, int leave) {
@@ -62,6 +73,9 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
         String mode = r.string("mode", "steady");
         if (!mode.equals("steady") && !mode.equals("uniform"))
             throw new IllegalArgumentException("--mode must be steady or uniform, got " + mode);
+        String intake = r.string("intake", "rabbitmq");
+        if (!intake.equals("rabbitmq") && !intake.equals("bullmq"))
+            throw new IllegalArgumentException("--intake must be rabbitmq or bullmq, got " + intake);
         BenchOptions options = new BenchOptions(
                 r.string("rabbit", env.getOrDefault("RABBIT_MQ_CONNECTION_STRING", "amqp://guest:guest@127.0.0.1:5672/")),
                 r.string("redis-host", env.getOrDefault("REDIS_HOST", "127.0.0.1")),
@@ -80,7 +94,11 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                 r.integer("max-in-flight", 20_000, 1),
                 Duration.ofSeconds(r.integer("drain-timeout", 30, 1)),
                 given.containsKey("json") ? Optional.of(Path.of(given.remove("json"))) : Optional.empty(),
-                flags.contains("keep-state"));
+                flags.contains("keep-state"),
+                intake.equals("bullmq") ? Intake.BULLMQ : Intake.RABBITMQ,
+                r.string("bullmq-prefix", "queue"),
+                r.string("bullmq-queue", "presence"),
+                Path.of(r.string("bullmq-fixture", "presence-adapter-bullmq/src/test/node")));
         given.keySet().removeAll(r.read);
         if (!given.isEmpty()) throw new IllegalArgumentException("unknown option --" + given.keySet().iterator().next());
         if (options.roomsPerConnection >= options.rooms)

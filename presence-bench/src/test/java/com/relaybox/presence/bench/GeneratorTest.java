@@ -82,4 +82,16 @@ class GeneratorTest {
         assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--frobnicate", "1"}, Map.of()))
                 .hasMessage("unknown option --frobnicate");
     }
+
+    @Test
+    void theBullMqIntakeIsChosenByOptionWithRelayBoxsQueueByDefault() {
+        assertThat(BenchOptions.parse(new String[0], Map.of()).intake()).isEqualTo(BenchOptions.Intake.RABBITMQ);
+        BenchOptions bullmq = BenchOptions.parse(new String[]{"--intake", "bullmq"}, Map.of());
+        assertThat(bullmq.intake()).isEqualTo(BenchOptions.Intake.BULLMQ);
+        assertThat(bullmq.bullMqPrefix() + ":" + bullmq.bullMqQueue()).isEqualTo("queue:presence");
+        assertThat(BenchOptions.parse(new String[]{"--intake", "bullmq", "--bullmq-prefix", "presence-bench"}, Map.of())
+                .bullMqPrefix()).isEqualTo("presence-bench");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--intake", "kafka"}, Map.of()))
+                .hasMessage("--intake must be rabbitmq or bullmq, got kafka");
+    }
 }

@@ -18,34 +18,49 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A BullMQ queue of a test's own on the shared Redis (a key prefix of its own, every key deleted
- * at close), driven by the real npm {@code bullmq} 5.16.0 through {@code src/test/node/bullmq.js}:
- * jobs are enqueued as RelayBox's realtime service enqueues them, and read back with BullMQ's own
- * API. The first use in a JVM runs {@code npm ci} when the fixture's packages are missing or older
- * than its lock file.
+ * A BullMQ queue of a test's own (a key prefix of its own, every key deleted at close), driven by
+ * the real npm {@code bullmq} 5.16.0 through {@code src/test/node/bullmq.js}: jobs are enqueued as
+ * RelayBox's realtime service enqueues them, and read back with BullMQ's own API. The first use in
+ * a JVM runs {@code npm ci} when the fixture's packages are missing or older than its lock file.
+ *
+ * <p>Other modules' tests use it from this module's test-jar: their build names the fixture's
+ * directory in the system property {@code presence.bullmq.fixture} (by default this module's
+ * {@code src/test/node}, relative to the working directory).
  */
-final class BullMqQueue implements AutoCloseable {
-    private static final Path FIXTURE = Path.of("src", "test", "node").toAbsolutePath();
+public final class BullMqQueue implements AutoCloseable {
+    private static final Path FIXTURE = Path.of(System.getProperty("presence.bullmq.fixture",
+            Path.of("src", "test", "node").toString())).toAbsolutePath();
     private static boolean installed;
 
-    final String prefix = "presence-it-" + UUID.randomUUID().toString().substring(0, 8);
-    final String queue = "presence";
-    final RedisClient redis = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
+    public final String prefix = "presence-it-" + UUID.randomUUID().toString().substring(0, 8);
+    public final String queue = "presence";
+    public final RedisClient redis;
+    private final String host;
+    private final int port;
 
-    BullMqQueue() {
+    /** A queue on the shared Redis (127.0.0.1:6379). */
+    public BullMqQueue() {
+        this("127.0.0.1", 6379);
+    }
+
+    /** A queue on the Redis at {@code host:port}, e.g. a private server a test restarts. */
+    public BullMqQueue(String host, int port) {
+        this.host = host;
+        this.port = port;
+        this.redis = RedisClient.builder().hostAndPort(host, port).build();
         install();
     }
 
     BullMqSettings settings() {
-        return BullMqSettings.of("127.0.0.1", 6379, false, java.util.Optional.empty()).withQueue(prefix, queue);
+        return BullMqSettings.of(host, port, false, java.util.Optional.empty()).withQueue(prefix, queue);
     }
 
-    String key(String name) {
+    public String key(String name) {
         return prefix + ":" + queue + ":" + name;
     }
 
     /** Enqueues as the realtime service does ({@code removeOnComplete: true, removeOnFail: false}); the job ids. */
-    List<String> add(List<Job> jobs) {
+    public List<String> add(List<Job> jobs) {
         JsonArray array = new JsonArray();
         for (Job job : jobs) {
             JsonObject entry = new JsonObject();
@@ -60,18 +75,18 @@ final class BullMqQueue implements AutoCloseable {
     }
 
     /** One job to enqueue; {@code optsJson} null for the realtime service's options. */
-    record Job(String name, String dataJson, String optsJson) {
-        static Job of(String name, String dataJson) {
+    public record Job(String name, String dataJson, String optsJson) {
+        public static Job of(String name, String dataJson) {
             return new Job(name, dataJson, null);
         }
     }
 
     /** {@code Queue.getJobCounts()}. */
-    Map<String, Double> counts() {
+    public Map<String, Double> counts() {
         return new Gson().fromJson(run("counts", new JsonObject()), Map.class);
     }
 
-    JsonArray failed() {
+    public JsonArray failed() {
         return run("failed", new JsonObject()).getAsJsonArray();
     }
 
@@ -80,7 +95,7 @@ final class BullMqQueue implements AutoCloseable {
     }
 
     /** {@code Queue.getJob(id)} with its state, or JSON null. */
-    JsonElement job(String id) {
+    public JsonElement job(String id) {
         JsonObject args = new JsonObject();
         args.addProperty("id", id);
         return run("job", args);
@@ -102,7 +117,8 @@ final class BullMqQueue implements AutoCloseable {
     private JsonElement run(String command, JsonObject args) {
         args.addProperty("prefix", prefix);
         args.addProperty("queue", queue);
-        ProcessResult result = exec(List.of("node", "bullmq.js", command, args.toString()), 60);
+        ProcessResult result = exec(List.of("node", "bullmq.js", command, args.toString()),
+                Map.of("REDIS_HOST", host, "REDIS_PORT", Integer.toString(port)), 60);
         if (result.exit() != 0) throw new IllegalStateException("node bullmq.js " + command + " failed: " + result.output());
         return JsonParser.parseString(result.output());
     }
@@ -113,7 +129,7 @@ final class BullMqQueue implements AutoCloseable {
             Path marker = FIXTURE.resolve("node_modules").resolve(".package-lock.json");
             if (!Files.exists(marker) || Files.getLastModifiedTime(marker)
                     .compareTo(Files.getLastModifiedTime(FIXTURE.resolve("package-lock.json"))) < 0) {
-                ProcessResult result = exec(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
+                ProcessResult result = exec(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
                 if (result.exit() != 0) throw new IllegalStateException("npm ci failed in " + FIXTURE + ": " + result.output());
             }
         } catch (IOException e) {
@@ -125,12 +141,13 @@ final class BullMqQueue implements AutoCloseable {
     private record ProcessResult(int exit, String output) {
     }
 
-    private static ProcessResult exec(List<String> command, int timeoutSeconds) {
+    private static ProcessResult exec(List<String> command, Map<String, String> env, int timeoutSeconds) {
         try {
             Path errors = Files.createTempFile("bullmq-fixture", ".err");
             try {
-                Process process = new ProcessBuilder(command).directory(FIXTURE.toFile())
-                        .redirectError(errors.toFile()).start();
+                ProcessBuilder builder = new ProcessBuilder(command).directory(FIXTURE.toFile()).redirectError(errors.toFile());
+                builder.environment().putAll(env);
+                Process process = builder.start();
                 String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly();

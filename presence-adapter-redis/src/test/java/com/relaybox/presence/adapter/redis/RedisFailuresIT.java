@@ -7,6 +7,7 @@ import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
 import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.PrivateRedis;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package com.relaybox.presence.adapter.redis;
+package com.relaybox.presence.testkit;
 
 import redis.clients.jedis.Jedis;
 
@@ -23,15 +23,15 @@ import java.util.stream.Stream;
  * A redis-server of the test's own, on a free port in a temporary directory, that the test may
  * kill and start again. The shared Redis on 6379 is never touched.
  */
-final class PrivateRedis implements AutoCloseable {
-    final int port;
+public final class PrivateRedis implements AutoCloseable {
+    public final int port;
     private final Path dir;
     private final List<String> options;
     private final StringBuilder log = new StringBuilder();
     private Process process;
 
     /** Not started yet: {@code options} are redis-server options such as {@code --appendonly yes}. */
-    PrivateRedis(String... options) {
+    public PrivateRedis(String... options) {
         this.port = freePort();
         this.options = List.of(options);
         try {
@@ -42,7 +42,7 @@ final class PrivateRedis implements AutoCloseable {
     }
 
     /** Starts the server and waits until it says it is ready (after loading its data, if any). */
-    PrivateRedis start() {
+    public PrivateRedis start() {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--dir", dir.toString(), "--daemonize", "no"));
         command.addAll(options);
@@ -80,7 +80,7 @@ final class PrivateRedis implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown save, connections cut mid-reply. */
-    void kill() {
+    public void kill() {
         if (process == null) return;
         process.destroyForcibly();
         try {
@@ -92,11 +92,11 @@ final class PrivateRedis implements AutoCloseable {
         process = null;
     }
 
-    Jedis client() {
-        return new Jedis(RedisKeyspace.HOST, port);
+    public Jedis client() {
+        return new Jedis("127.0.0.1", port);
     }
 
-    String log() {
+    public String log() {
         synchronized (log) {
             return log.toString();
         }
