@@ -69,6 +69,7 @@ public final class GhostSweeper implements AutoCloseable {
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
         public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
         public static final Duration MAX_INTERVAL = Duration.ofSeconds(10);
+        public static final Duration MIN_LEASE_TERM = Duration.ofSeconds(2);
         public static final int DEFAULT_BATCH_SIZE = 500;
         public static final int MAX_BATCH_SIZE = 10_000;
 
@@ -105,9 +106,14 @@ public final class GhostSweeper implements AutoCloseable {
             return new Settings(DEFAULT_TIMEOUT, DEFAULT_INTERVAL, DEFAULT_BATCH_SIZE);
         }
 
-        /** How long the role is taken for at each renewal: a few intervals, so one slow sweep does not lose it. */
+        /**
+         * How long the role is taken for at each renewal (every interval): a few intervals, and no
+         * less than {@link #MIN_LEASE_TERM}, so a pause of the process or of Redis does not lose it.
+         * It is also how long the role stays with an instance that died.
+         */
         public Duration leaseTerm() {
-            return interval.multipliedBy(3);
+            Duration intervals = interval.multipliedBy(3);
+            return intervals.compareTo(MIN_LEASE_TERM) < 0 ? MIN_LEASE_TERM : intervals;
         }
     }
 
@@ -140,7 +146,8 @@ public final class GhostSweeper implements AutoCloseable {
         BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), Duration.ZERO, 2,
                 Duration.ofMillis(100), Duration.ofSeconds(5), 0.2, Duration.ofSeconds(3));
         this.pipeline = new BatchPipeline<>("ghost-evictions", batches, new Evicting(), listener, eviction -> 1);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        // Two threads: the role is renewed on time even while a long sweep reads.
+        this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "presence-ghost-sweeper");
             thread.setDaemon(true);
             return thread;
@@ -150,7 +157,8 @@ public final class GhostSweeper implements AutoCloseable {
     public void start() {
         pipeline.start();
         long millis = settings.interval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::sweepSafely, millis, millis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> safely(this::lead), 0, millis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> safely(this::sweepOnce), millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** Ghosts found by the current sweep and not yet evicted. */
@@ -164,28 +172,40 @@ public final class GhostSweeper implements AutoCloseable {
         return holds(term);
     }
 
-    private void sweepSafely() {
+    private void safely(Runnable step) {
         try {
-            sweepOnce();
+            step.run();
         } catch (RuntimeException e) {
-            term = 0;
             listener.sweepFailed(e);
         }
     }
 
-    /** One tick: keeps or takes the role, and sweeps unless the previous sweep is still evicting. */
-    void sweepOnce() {
+    /** Keeps or takes the role; a lapse (or a failure to renew) ends the term, and what it left is redelivered. */
+    private synchronized void lead() {
         long asked = System.nanoTime();
         boolean wasLeading = leading();
-        if (!liveness.lead(candidate, settings.leaseTerm())) {
+        boolean held;
+        try {
+            held = liveness.lead(candidate, settings.leaseTerm());
+        } catch (RuntimeException e) {
+            term = 0;
+            throw e;
+        }
+        if (!held) {
             term = 0;
             return;
         }
-        if (!wasLeading) term = ++terms;   // a lapse is a new term: what the old one left is redelivered
+        if (!wasLeading) term = ++terms;
         leaseDeadline = asked + settings.leaseTerm().toNanos();
+    }
+
+    /** Sweeps while leading, unless the previous sweep is still evicting. */
+    void sweepOnce() {
+        long epoch = term;
+        if (!holds(epoch)) return;
         Sweep current = sweep;
-        if (current != null && current.term == term && !current.finished.get()) return;
-        sweep(term, asked);
+        if (current != null && current.term == epoch && !current.finished.get()) return;
+        sweep(epoch, System.nanoTime());
     }
 
     private void sweep(long epoch, long begun) {
