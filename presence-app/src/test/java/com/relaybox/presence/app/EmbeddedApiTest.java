@@ -119,6 +119,8 @@ class EmbeddedApiTest {
         JsonObject alive = object(post("/v1/jobs", job("presence:join", "job-g3", ROOM, "app1:conn-9", "{}")));
 
         assertThat(alive.get("status").getAsString()).isEqualTo("applied");
+        assertThat(get("/metrics").body()).contains("presence_ghosts_evicted_total 1.0", "presence_ghost_sweep_seconds_count",
+                "presence_ghosts_backlog");
     }
 
     private String body(String path) {

@@ -21,7 +21,6 @@ import com.relaybox.presence.core.port.out.TimeSource;
 import com.relaybox.presence.core.service.GhostSweeper;
 import com.relaybox.presence.core.service.PresenceJobs;
 import com.relaybox.presence.testkit.Poll;
-import com.relaybox.presence.testkit.RedisKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,7 @@ class GhostSweeperIT {
 
     private final ServicesFixture services = new ServicesFixture();
     private final String app = services.appPid;
-    private final String heartbeats = "heartbeat:" + app;
+    private final String heartbeats = services.heartbeatKey();
     private final InMemoryHistory history = new InMemoryHistory();
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final AtomicInteger jobIds = new AtomicInteger();
@@ -77,9 +76,6 @@ class GhostSweeperIT {
     void cleanUp() throws Exception {
         Collections.reverse(opened);
         for (AutoCloseable resource : opened) resource.close();
-        RedisKeys.deleteMatching(services.redis, "presence-job:ghost:*" + app + "*", "presence-tombstone:" + app + "*");
-        RedisKeys.delete(services.redis, List.of(heartbeats, "presence-sweeper:" + heartbeats,
-                "presence-unconfirmed:" + heartbeats));
         services.close();
     }
 

@@ -9,7 +9,8 @@ import java.util.Optional;
 record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queueCount,
                     int jobs, int warmupJobs, int rate, int rooms, int connections, int roomsPerConnection,
                     Mix mix, int dataBytes, boolean uniform, long seed, int maxInFlight, Duration drainTimeout,
-                    Optional<Path> jsonFile, boolean keepState) {
+                    Optional<Path> jsonFile, boolean keepState, int ghosts, String heartbeatKey,
+                    int livenessTimeoutSeconds) {
 
     static final String USAGE = """
             usage: java -jar presence-bench/target/presence-bench.jar [options]
@@ -29,6 +30,13 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
               --seed N                 random seed (default 1)
               --json FILE              also write the result as JSON to FILE
               --keep-state             leave the run's Redis keys in place (default: deleted after the check)
+              --ghosts N               the ghost scenario: N more connections join rooms-per-connection rooms
+                                       each, get one heartbeat and no more, while the live ones are
+                                       refreshed every 2 s; reports the time to their last leave and the
+                                       job stream's latency meanwhile (default 0: no ghosts)
+              --heartbeat-key K        where the service reads heartbeats, its PRESENCE_HEARTBEAT_KEY
+                                       (default heartbeat:keepalive)
+              --liveness-timeout-s T   the service's PRESENCE_LIVENESS_TIMEOUT_S, for the report (default 90)
               --rabbit URI             (default $RABBIT_MQ_CONNECTION_STRING or amqp://guest:guest@127.0.0.1:5672/)
               --redis-host H --redis-port P   (default $REDIS_HOST/$REDIS_PORT or 127.0.0.1:6379)
               --queue-count N          (default $RABBIT_MQ_QUEUE_COUNT or 5)
@@ -80,7 +88,10 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                 r.integer("max-in-flight", 20_000, 1),
                 Duration.ofSeconds(r.integer("drain-timeout", 30, 1)),
                 given.containsKey("json") ? Optional.of(Path.of(given.remove("json"))) : Optional.empty(),
-                flags.contains("keep-state"));
+                flags.contains("keep-state"),
+                r.integer("ghosts", 0, 0),
+                r.string("heartbeat-key", "heartbeat:keepalive"),
+                r.integer("liveness-timeout-s", 90, 1));
         given.keySet().removeAll(r.read);
         if (!given.isEmpty()) throw new IllegalArgumentException("unknown option --" + given.keySet().iterator().next());
         if (options.roomsPerConnection >= options.rooms)

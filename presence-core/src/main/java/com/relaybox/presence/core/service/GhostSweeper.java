@@ -47,7 +47,7 @@ public final class GhostSweeper implements AutoCloseable {
     private final Settings settings;
     private final Listener listener;
     private final String candidate;
-    private final BatchPipeline<Eviction, List<Outcome>> pipeline;
+    private final BatchPipeline<Found, List<Outcome>> pipeline;
     private final ScheduledExecutorService scheduler;
 
     /** The current leadership term, 0 when not leading; the pipeline's epoch. */
@@ -145,7 +145,7 @@ public final class GhostSweeper implements AutoCloseable {
         this.candidate = Objects.requireNonNull(candidate, "candidate");
         BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), Duration.ZERO, 2,
                 Duration.ofMillis(100), Duration.ofSeconds(5), 0.2, Duration.ofSeconds(3));
-        this.pipeline = new BatchPipeline<>("ghost-evictions", batches, new Evicting(), listener, eviction -> 1);
+        this.pipeline = new BatchPipeline<>("ghost-evictions", batches, new Evicting(), listener, found -> 1);
         // Two threads: the role is renewed on time even while a long sweep reads.
         this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "presence-ghost-sweeper");
@@ -211,21 +211,28 @@ public final class GhostSweeper implements AutoCloseable {
     private void sweep(long epoch, long begun) {
         Sweep current = new Sweep(epoch, begun);
         sweep = current;
-        for (Ghost ghost : liveness.unconfirmed(UNCONFIRMED_PER_SWEEP)) offer(current, new Eviction(ghost, true));
-        Instant cutoff = clock.now().minus(settings.timeout());
-        Optional<StaleCursor> cursor = Optional.of(StaleCursor.START);
-        while (cursor.isPresent() && holds(epoch)) {
-            StalePage page = liveness.stale(cutoff, cursor.get(), settings.batchSize());
-            for (Ghost ghost : page.ghosts()) offer(current, new Eviction(ghost, false));
-            cursor = page.next();
+        try {
+            for (Ghost ghost : liveness.unconfirmed(UNCONFIRMED_PER_SWEEP)) offer(current, new Eviction(ghost, true));
+            Instant cutoff = clock.now().minus(settings.timeout());
+            Optional<StaleCursor> cursor = Optional.of(StaleCursor.START);
+            while (cursor.isPresent() && holds(epoch)) {
+                StalePage page = liveness.stale(cutoff, cursor.get(), settings.batchSize());
+                for (Ghost ghost : page.ghosts()) offer(current, new Eviction(ghost, false));
+                cursor = page.next();
+            }
+        } catch (RuntimeException e) {
+            // What it found is still evicted; the next sweep, once that is done, reads again from the start.
+            current.abandoned = true;
+            throw e;
+        } finally {
+            current.reading = false;
+            current.finishIfDone();
         }
-        current.reading = false;
-        current.finishIfDone();
     }
 
     private void offer(Sweep current, Eviction eviction) {
         current.remaining.incrementAndGet();
-        pipeline.offer(eviction, current.term);
+        pipeline.offer(new Found(eviction, current), current.term);
     }
 
     private boolean holds(long epoch) {
@@ -241,47 +248,44 @@ public final class GhostSweeper implements AutoCloseable {
     }
 
     /** The pipeline's side: evict a batch, and on its confirmation forget its unconfirmed evictions. */
-    private final class Evicting implements BatchPipeline.Transport<Eviction, List<Outcome>> {
+    private final class Evicting implements BatchPipeline.Transport<Found, List<Outcome>> {
         @Override
         public boolean holds(long epoch) {
             return GhostSweeper.this.holds(epoch);
         }
 
         @Override
-        public BatchPipeline.Started<List<Outcome>> start(BatchPipeline.Batch<Eviction> batch) {
-            List<Eviction> items = batch.items();
-            if (batch.retry()) items = items.stream().map(Eviction::asRedelivery).toList();
+        public BatchPipeline.Started<List<Outcome>> start(BatchPipeline.Batch<Found> batch) {
+            List<Eviction> items = batch.items().stream()
+                    .map(found -> batch.retry() ? found.eviction().asRedelivery() : found.eviction()).toList();
             var applied = evictions.evict(items, batch.fence());
             return new BatchPipeline.Started<>(applied.outcomes(), applied.confirmed());
         }
 
         @Override
-        public void acknowledge(List<BatchPipeline.Done<Eviction, List<Outcome>>> done) {
+        public void acknowledge(List<BatchPipeline.Done<Found, List<Outcome>>> done) {
             List<Ghost> ghosts = new ArrayList<>();
-            int evicted = 0;
-            int leaves = 0;
-            for (BatchPipeline.Done<Eviction, List<Outcome>> batch : done) {
-                for (Eviction eviction : batch.batch().items()) ghosts.add(eviction.ghost());
-                for (Outcome outcome : batch.result())
-                    if (outcome instanceof Outcome.Applied applied && !applied.events().isEmpty()) {
-                        evicted++;
-                        leaves += applied.events().size();
-                    }
-            }
+            for (BatchPipeline.Done<Found, List<Outcome>> batch : done)
+                for (Found found : batch.batch().items()) ghosts.add(found.eviction().ghost());
             try {
                 liveness.confirmed(ghosts);
             } catch (RuntimeException e) {
                 // They stay unconfirmed: the next leader's first sweep sends their leaves again (at least once).
                 listener.sweepFailed(e);
             }
-            Sweep current = sweep;
-            long epoch = done.get(0).batch().epoch();
-            if (current == null || current.term != epoch) return;
-            current.evicted.addAndGet(evicted);
-            current.leaves.addAndGet(leaves);
-            current.remaining.addAndGet(-ghosts.size());
-            current.finishIfDone();
+            for (BatchPipeline.Done<Found, List<Outcome>> batch : done) {
+                List<Found> items = batch.batch().items();
+                for (int i = 0; i < items.size(); i++) {
+                    Outcome outcome = batch.result().get(i);
+                    int leaves = outcome instanceof Outcome.Applied applied ? applied.events().size() : 0;
+                    items.get(i).sweep().evicted(leaves);
+                }
+            }
         }
+    }
+
+    /** A ghost found by a sweep, on its way through the pipeline: its eviction is that sweep's. */
+    private record Found(Eviction eviction, Sweep sweep) {
     }
 
     /** One sweep's progress: done when reading has ended and every ghost it found is evicted. */
@@ -293,14 +297,26 @@ public final class GhostSweeper implements AutoCloseable {
         final AtomicInteger leaves = new AtomicInteger();
         final AtomicBoolean finished = new AtomicBoolean();
         volatile boolean reading = true;
+        /** Reading failed: reported as a failure, not as a sweep. */
+        volatile boolean abandoned;
 
         Sweep(long term, long begun) {
             this.term = term;
             this.begun = begun;
         }
 
+        /** One of its ghosts is evicted and confirmed; {@code leaves} is 0 when it was in no room any more. */
+        void evicted(int leaveCount) {
+            if (leaveCount > 0) {
+                evicted.incrementAndGet();
+                leaves.addAndGet(leaveCount);
+            }
+            remaining.decrementAndGet();
+            finishIfDone();
+        }
+
         void finishIfDone() {
-            if (reading || remaining.get() > 0 || !finished.compareAndSet(false, true)) return;
+            if (reading || remaining.get() > 0 || !finished.compareAndSet(false, true) || abandoned) return;
             listener.swept(evicted.get(), leaves.get(), Duration.ofNanos(System.nanoTime() - begun));
         }
     }
