@@ -5,14 +5,15 @@
 # heartbeat and no more, while a paced job stream runs; reports the time from the ghosts' last
 # heartbeat to their last leave broadcast, and the stream's latency while they are evicted.
 # Expects the jars built (mvn -B package -DskipTests, or a verify).
-# Usage: presence-bench/ghost-benchmark.sh [RUNS] [GHOSTS] [ROOMS_PER_CONNECTION]
+# Usage: presence-bench/ghost-benchmark.sh [RUNS] [GHOSTS] [ROOMS_PER_CONNECTION] [STREAM_JOBS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 ghosts=${2:-20000}
 per=${3:-2}
+stream_jobs=${4:-30000}
 timeout_s=10
-out=presence-bench/target/ghost-benchmarks
+out=presence-bench/target/ghost-benchmarks/$ghosts-$per
 mkdir -p "$out"
 vhost=presence-bench-ghosts
 schema=presence_bench_ghosts
@@ -50,7 +51,7 @@ bench() { # label, extra args
 echo "== warm-up run, no ghosts (not reported)"
 java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs 30000 --warmup 0 >"$out/jit-warm-up.txt" 2>&1 || true
 echo "== the stream alone: 1,000 jobs/s, no ghosts"
-bench stream --rate 1000 --warmup 0 --jobs 30000
+bench stream --rate 1000 --warmup 0 --jobs "$stream_jobs" --rooms-per-connection "$per"
 echo "== $ghosts ghosts in $per rooms each, beside the stream at 1,000 jobs/s"
-bench ghosts --rate 1000 --warmup 0 --jobs 30000 --ghosts "$ghosts" --rooms-per-connection "$per"
+bench ghosts --rate 1000 --warmup 0 --jobs "$stream_jobs" --ghosts "$ghosts" --rooms-per-connection "$per"
 grep -c 'event=ghosts_evicted' "$out/service.log" | sed 's/^/ghosts_evicted log lines: /'

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ghost scenario (CONTRACT §8): connections {@code [live, live + ghosts)} join rooms beside the
@@ -38,6 +39,7 @@ final class Ghosts implements AutoCloseable {
     private long firstLeaveNanos;
     private long lastLeaveNanos;
     private long duplicates;
+    private final AtomicInteger refreshFailures = new AtomicInteger();
 
     Ghosts(BenchOptions options, JobBodies bodies) {
         this.options = options;
@@ -60,8 +62,16 @@ final class Ghosts implements AutoCloseable {
         lastHeartbeatMillis = System.currentTimeMillis();
         lastHeartbeatNanos = System.nanoTime();
         write(0, live + options.ghosts(), lastHeartbeatMillis);
-        refresher.scheduleWithFixedDelay(() -> write(0, live, System.currentTimeMillis()), REFRESH_MILLIS,
-                REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::refreshLive, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A failed refresh must not end the refreshing (a scheduled task that throws is never run again). */
+    private void refreshLive() {
+        try {
+            write(0, live, System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            refreshFailures.incrementAndGet();
+        }
     }
 
     private void write(int from, int to, long millis) {
@@ -104,6 +114,7 @@ final class Ghosts implements AutoCloseable {
         result.addProperty("leavesExpected", expectedLeaves);
         result.addProperty("leavesReceived", seen.size());
         result.addProperty("duplicateLeaves", duplicates);
+        result.addProperty("heartbeatRefreshFailures", refreshFailures.get());
         result.addProperty("secondsToFirstLeave", seconds(firstLeaveNanos));
         result.addProperty("secondsToLastLeave", seconds(lastLeaveNanos));
         result.addProperty("secondsBeyondTimeout", firstLeaveNanos == 0 ? -1

@@ -40,6 +40,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GhostSweeper implements AutoCloseable {
     /** How many unconfirmed evictions a sweep takes up again; more wait for the next sweep. */
     private static final int UNCONFIRMED_PER_SWEEP = 10_000;
+    /**
+     * Eviction batches sent and not yet confirmed: a batch waits mostly for its broadcasts' and
+     * history's confirms, so a mass eviction goes as fast as this many overlap.
+     */
+    private static final int EVICTIONS_IN_FLIGHT = 2;
 
     private final Liveness liveness;
     private final EvictGhosts evictions;
@@ -143,7 +148,7 @@ public final class GhostSweeper implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.candidate = Objects.requireNonNull(candidate, "candidate");
-        BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), Duration.ZERO, 2,
+        BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), Duration.ZERO, EVICTIONS_IN_FLIGHT,
                 Duration.ofMillis(100), Duration.ofSeconds(5), 0.2, Duration.ofSeconds(3));
         this.pipeline = new BatchPipeline<>("ghost-evictions", batches, new Evicting(), listener, found -> 1);
         // Two threads: the role is renewed on time even while a long sweep reads.
@@ -200,7 +205,7 @@ public final class GhostSweeper implements AutoCloseable {
     }
 
     /** Sweeps while leading, unless the previous sweep is still evicting. */
-    void sweepOnce() {
+    private void sweepOnce() {
         long epoch = term;
         if (!holds(epoch)) return;
         Sweep current = sweep;
@@ -241,10 +246,11 @@ public final class GhostSweeper implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // Within the service's shutdown budget: a read in hand is bounded by the store's own timeout.
         scheduler.shutdownNow();
-        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        scheduler.awaitTermination(3, TimeUnit.SECONDS);
         pipeline.stop();
-        pipeline.awaitStopped(Duration.ofSeconds(5));
+        pipeline.awaitStopped(Duration.ofSeconds(4));
     }
 
     /** The pipeline's side: evict a batch, and on its confirmation forget its unconfirmed evictions. */
