@@ -14,6 +14,7 @@ import com.relaybox.presence.app.http.ApiServer;
 import com.relaybox.presence.core.domain.InvalidJobException;
 import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.json.JobParser;
+import com.relaybox.presence.testkit.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +91,47 @@ class EmbeddedApiTest {
 
     static JsonObject object(HttpResponse<String> response) {
         return JsonParser.parseString(response.body()).getAsJsonObject();
+    }
+
+    @Test
+    void aConnectionWhoseHeartbeatsStopLeavesItsRoomWithALeaveInHistory() throws Exception {
+        start(Map.of("PRESENCE_LIVENESS_TIMEOUT_S", "1", "PRESENCE_GHOST_SWEEP_INTERVAL_MS", "100"));
+        HttpResponse<String> beat = post("/v1/connections/app1:conn-9/heartbeat", "");
+        assertThat(beat.statusCode()).isEqualTo(200);
+        assertThat(object(beat).get("connectionId").getAsString()).isEqualTo("app1:conn-9");
+        assertThat(post("/v1/jobs", job("presence:join", "job-g1", ROOM, "app1:conn-9", "{}")).statusCode()).isEqualTo(202);
+        assertThat(get("/v1/rooms/" + encode(ROOM) + "/count").body()).isEqualTo("{\"count\":1}");
+
+        Poll.await(Duration.ofSeconds(10), "the ghost gone from the room", () -> body("/v1/rooms/" + encode(ROOM) + "/count")
+                .equals("{\"count\":0}"));
+
+        JsonArray history = JsonParser.parseString(get("/v1/rooms/" + encode(ROOM) + "/history").body()).getAsJsonArray();
+        assertThat(history).hasSize(2);
+        JsonObject leave = history.get(0).getAsJsonObject();
+        assertThat(leave.get("event").getAsString()).isEqualTo("leave");
+        assertThat(leave.get("jobId").getAsString()).startsWith("ghost:").endsWith(":app1:conn-9");
+        assertThat(leave.get("clientId").getAsString()).isEqualTo("app1:conn-9-client");
+        JsonObject late = object(post("/v1/jobs", job("presence:join", "job-g2", ROOM, "app1:conn-9", "{}")));
+        assertThat(late.get("status").getAsString()).isEqualTo("ignored");
+        assertThat(late.get("reason").getAsString()).contains("evicted as a ghost");
+
+        post("/v1/connections/app1:conn-9/heartbeat", "");
+        JsonObject alive = object(post("/v1/jobs", job("presence:join", "job-g3", ROOM, "app1:conn-9", "{}")));
+
+        assertThat(alive.get("status").getAsString()).isEqualTo("applied");
+        assertThat(get("/metrics").body()).contains("presence_ghosts_evicted_total 1.0", "presence_ghost_sweep_seconds_count",
+                "presence_ghosts_backlog");
+    }
+
+    private String body(String path) {
+        try {
+            return get(path).body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

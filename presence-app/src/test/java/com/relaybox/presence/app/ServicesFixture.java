@@ -59,6 +59,7 @@ final class ServicesFixture implements AutoCloseable {
         env.put("DB_TLS_DISABLED", "true");
         env.put("PRESENCE_DB_SCHEMA", schema.name());
         env.put("PRESENCE_HTTP_PORT", "0");
+        env.put("PRESENCE_HEARTBEAT_KEY", heartbeatKey());
         return env;
     }
 
@@ -84,6 +85,11 @@ final class ServicesFixture implements AutoCloseable {
         env.put("PRESENCE_BULLMQ_LOCK_DURATION_MS", "2000");
         env.put("PRESENCE_BULLMQ_STALLED_INTERVAL_MS", "1000");
         return env;
+    }
+
+    /** The heartbeats of this test's own, in place of RelayBox's {@code heartbeat:keepalive}; the sweeper's keys are named after it. */
+    String heartbeatKey() {
+        return "heartbeat:" + appPid;
     }
 
     RabbitSettings rabbitSettings() {
@@ -179,8 +185,10 @@ final class ServicesFixture implements AutoCloseable {
             }
         }
         RedisKeys.deleteMatching(redis, "presence:" + appPid + ":*", "connection:" + appPid + ":*",
-                "presence-tombstone:" + appPid + ":*", "presence-job:" + jobPrefix + "*");
+                "presence-tombstone:" + appPid + ":*", "presence-job:" + jobPrefix + "*", "presence-job:ghost:*" + appPid + "*");
         for (String prefix : bullMqPrefixes) RedisKeys.deleteMatching(redis, "presence-job:" + prefix + ":*");
+        RedisKeys.delete(redis, List.of(heartbeatKey(), "presence-sweeper:" + heartbeatKey(),
+                "presence-unconfirmed:" + heartbeatKey()));
         redis.close();
         schema.close();
         vhost.close();

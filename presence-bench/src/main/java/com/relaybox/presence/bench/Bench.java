@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -41,7 +42,8 @@ public final class Bench {
         this.bodies = new JobBodies("bench" + UUID.randomUUID().toString().substring(0, 8), options.dataBytes());
         this.model = new PresenceModel(options.rooms(), options.connections());
         this.random = new Random(options.seed());
-        long total = (long) options.connections() * options.roomsPerConnection() + options.warmupJobs() + options.jobs();
+        long total = (long) (options.connections() + options.ghosts()) * options.roomsPerConnection() + options.warmupJobs()
+                + options.jobs();
         if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("too many jobs for one run");
         this.sentNanos = new AtomicLongArray((int) total);
     }
@@ -67,19 +69,41 @@ public final class Bench {
         List<PhaseResult> phases = new ArrayList<>();
         RedisCheck.Result check;
         long duplicates;
+        Optional<Ghosts> ghosts = options.ghosts() > 0 ? Optional.of(new Ghosts(options, bodies)) : Optional.empty();
         try (Connection receiving = factory.newConnection("presence-bench-receiver");
              JobSink sink = sink();
-             BroadcastReceiver receiver = new BroadcastReceiver(receiving, bodies.app(), options.queueCount(), sentNanos)) {
+             BroadcastReceiver receiver = new BroadcastReceiver(receiving, bodies.app(), options.queueCount(), sentNanos,
+                     ghosts)) {
             int population = options.connections() * options.roomsPerConnection();
             phases.add(phase("populate", population, 0, this::populateJob, sink, receiver));
+            if (ghosts.isPresent()) {
+                Ghosts g = ghosts.get();
+                int[] cursor = {0};
+                phases.add(phase("ghosts", options.ghosts() * options.roomsPerConnection(), 0, seq -> {
+                    int ghost = cursor[0] / options.roomsPerConnection();
+                    int k = cursor[0]++ % options.roomsPerConnection();
+                    return new BenchJob(seq, JobType.JOIN, g.connection(ghost), g.room(ghost, k), true);
+                }, sink, receiver));
+                g.startHeartbeats();
+            }
             if (options.warmupJobs() > 0)
                 phases.add(phase("warm-up", options.warmupJobs(), options.rate(), this::steadyJob, sink, receiver));
             phases.add(phase("measured", options.jobs(), options.rate(), this::steadyJob, sink, receiver));
+            if (ghosts.isPresent()) awaitGhostLeaves(ghosts.get());
             duplicates = receiver.duplicates();
+        } finally {
+            ghosts.ifPresent(Ghosts::close);
         }
         check = RedisCheck.check(options.redisHost(), options.redisPort(), bodies, model, !options.keepState());
         JsonObject result = report(phases, duplicates, check);
+        if (ghosts.isPresent()) {
+            JsonObject ghostReport = ghosts.get().report();
+            result.add("ghosts", ghostReport);
+            result.addProperty("ok", result.get("ok").getAsBoolean()
+                    && ghostReport.get("leavesReceived").getAsLong() == ghostReport.get("leavesExpected").getAsLong());
+        }
         System.out.print(table(phases, duplicates, check));
+        ghosts.ifPresent(g -> System.out.println("ghosts: " + g.report()));
         String json = new GsonBuilder().setPrettyPrinting().create().toJson(result);
         System.out.println(json);
         if (options.jsonFile().isPresent()) Files.writeString(options.jsonFile().get(), json + "\n", StandardCharsets.UTF_8);
@@ -91,6 +115,12 @@ public final class Bench {
             return new BullMqJobSink(options.bullMqFixture(), options.redisHost(), options.redisPort(), options.bullMqPrefix(),
                     options.bullMqQueue(), bodies);
         return new RabbitJobSink(options.rabbitUri(), options.queueCount(), bodies);
+    }
+
+    /** After the job stream: waits for the ghosts' last leaves, up to the timeout and a minute past their last heartbeat. */
+    private void awaitGhostLeaves(Ghosts ghosts) {
+        long deadline = ghosts.lastHeartbeatMillis() + (options.livenessTimeoutSeconds() + 60) * 1000L;
+        while (!ghosts.allLeft() && System.currentTimeMillis() < deadline) LockSupport.parkNanos(10_000_000);
     }
 
     // ---- job generation

@@ -10,7 +10,7 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                     int jobs, int warmupJobs, int rate, int rooms, int connections, int roomsPerConnection,
                     Mix mix, int dataBytes, boolean uniform, long seed, int maxInFlight, Duration drainTimeout,
                     Optional<Path> jsonFile, boolean keepState, Intake intake, String bullMqPrefix, String bullMqQueue,
-                    Path bullMqFixture) {
+                    Path bullMqFixture, int ghosts, String heartbeatKey, int livenessTimeoutSeconds) {
 
     /** Which of the service's intakes the jobs go to, the way RelayBox's producers enqueue them there. */
     enum Intake { RABBITMQ, BULLMQ }
@@ -33,6 +33,13 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
               --seed N                 random seed (default 1)
               --json FILE              also write the result as JSON to FILE
               --keep-state             leave the run's Redis keys in place (default: deleted after the check)
+              --ghosts N               the ghost scenario: N more connections join rooms-per-connection rooms
+                                       each, get one heartbeat and no more, while the live ones are
+                                       refreshed every 2 s; reports the time to their last leave and the
+                                       job stream's latency meanwhile (default 0: no ghosts)
+              --heartbeat-key K        where the service reads heartbeats, its PRESENCE_HEARTBEAT_KEY
+                                       (default heartbeat:keepalive)
+              --liveness-timeout-s T   the service's PRESENCE_LIVENESS_TIMEOUT_S, for the report (default 90)
               --rabbit URI             (default $RABBIT_MQ_CONNECTION_STRING or amqp://guest:guest@127.0.0.1:5672/)
               --redis-host H --redis-port P   (default $REDIS_HOST/$REDIS_PORT or 127.0.0.1:6379)
               --queue-count N          (default $RABBIT_MQ_QUEUE_COUNT or 5)
@@ -98,7 +105,10 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                 intake.equals("bullmq") ? Intake.BULLMQ : Intake.RABBITMQ,
                 r.string("bullmq-prefix", "queue"),
                 r.string("bullmq-queue", "presence"),
-                Path.of(r.string("bullmq-fixture", "presence-adapter-bullmq/src/test/node")));
+                Path.of(r.string("bullmq-fixture", "presence-adapter-bullmq/src/test/node")),
+                r.integer("ghosts", 0, 0),
+                r.string("heartbeat-key", "heartbeat:keepalive"),
+                r.integer("liveness-timeout-s", 90, 1));
         given.keySet().removeAll(r.read);
         if (!given.isEmpty()) throw new IllegalArgumentException("unknown option --" + given.keySet().iterator().next());
         if (options.roomsPerConnection >= options.rooms)

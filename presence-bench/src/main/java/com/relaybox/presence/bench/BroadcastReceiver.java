@@ -9,6 +9,7 @@ import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.util.BitSet;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -25,9 +26,12 @@ final class BroadcastReceiver implements AutoCloseable {
     private final AtomicLong lastReceivedNanos = new AtomicLong();
     private volatile long measuredFrom = Long.MAX_VALUE;
     private volatile Histogram histogram = newHistogram();
+    private final Optional<Ghosts> ghosts;
 
-    BroadcastReceiver(Connection connection, String app, int queueCount, AtomicLongArray sentNanos) throws IOException {
+    BroadcastReceiver(Connection connection, String app, int queueCount, AtomicLongArray sentNanos,
+                      Optional<Ghosts> ghosts) throws IOException {
         this.sentNanos = sentNanos;
+        this.ghosts = ghosts;
         this.channel = connection.createChannel();
         channel.exchangeDeclare("ds.rooms.durable", "topic", true);
         String queue = channel.queueDeclare("", false, true, true, null).getQueue();
@@ -44,6 +48,7 @@ final class BroadcastReceiver implements AutoCloseable {
 
     private void onBroadcast(byte[] body, long now) {
         long seq = JobBodies.seqOf(body);
+        if (seq < 0) ghosts.ifPresent(g -> g.onBroadcastWithoutSeq(body, now));
         if (seq < 0 || seq >= sentNanos.length()) return;
         synchronized (this) {
             if (received.get((int) seq)) {
@@ -53,6 +58,7 @@ final class BroadcastReceiver implements AutoCloseable {
             received.set((int) seq);
             long latencyMicros = Math.max(0, (now - sentNanos.get((int) seq)) / 1_000);
             histogram.recordValue(Math.min(latencyMicros, histogram.getHighestTrackableValue()));
+            ghosts.ifPresent(g -> g.onJobBroadcast(latencyMicros));
         }
         lastReceivedNanos.set(now);
         receivedCount.incrementAndGet();

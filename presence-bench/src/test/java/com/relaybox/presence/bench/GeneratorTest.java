@@ -69,6 +69,14 @@ class GeneratorTest {
         assertThat(defaults.jobs()).isEqualTo(100_000);
         assertThat(defaults.mix()).isEqualTo(new BenchOptions.Mix(45, 10, 45));
         assertThat(defaults.rabbitUri()).isEqualTo("amqp://guest:guest@127.0.0.1:5672/");
+        assertThat(defaults.ghosts()).as("no ghost scenario unless asked").isZero();
+        assertThat(defaults.heartbeatKey()).isEqualTo("heartbeat:keepalive");
+        assertThat(BenchOptions.parse(new String[]{"--ghosts", "100", "--heartbeat-key", "heartbeat:bench",
+                "--liveness-timeout-s", "10"}, Map.of())).satisfies(o -> {
+            assertThat(o.ghosts()).isEqualTo(100);
+            assertThat(o.heartbeatKey()).isEqualTo("heartbeat:bench");
+            assertThat(o.livenessTimeoutSeconds()).isEqualTo(10);
+        });
         assertThat(BenchOptions.parse(new String[]{"--rate", "1000", "--mode", "uniform"}, Map.of("RABBIT_MQ_QUEUE_COUNT", "7")))
                 .satisfies(o -> {
                     assertThat(o.rate()).isEqualTo(1000);

@@ -96,7 +96,7 @@ final class StoreDecorators {
 
         private boolean inCorruptRoom(StoreCommand command) {
             return command.match(join -> join.room().equals(corrupt), update -> update.room().equals(corrupt),
-                    leave -> leave.room().equals(corrupt), disconnect -> false);
+                    leave -> leave.room().equals(corrupt), disconnect -> false, evict -> false);
         }
     }
 

@@ -31,7 +31,20 @@ final class RedisKeys {
         return "presence-job:" + job.value();
     }
 
-    /** Present, with a TTL of the tombstone period, while a disconnected connection may not come back. */
+    /** The ghost sweeper's role, held by one instance at a time (CONTRACT §8); one per heartbeat key. */
+    static String sweeperLease(String heartbeatKey) {
+        return "presence-sweeper:" + heartbeatKey;
+    }
+
+    /** Evictions applied whose leaves are not yet confirmed (sorted set of ghost records, by stale heartbeat). */
+    static String unconfirmedEvictions(String heartbeatKey) {
+        return "presence-unconfirmed:" + heartbeatKey;
+    }
+
+    /**
+     * Present, with a TTL of the tombstone period, while a disconnected or evicted connection may not
+     * come back: {@code 1} after a disconnect, {@code h<heartbeat>} after an eviction.
+     */
     static String tombstone(ConnectionId connection) {
         return "presence-tombstone:" + connection.value();
     }

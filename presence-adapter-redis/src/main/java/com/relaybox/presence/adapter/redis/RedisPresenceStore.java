@@ -3,10 +3,12 @@ package com.relaybox.presence.adapter.redis;
 import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
+import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
@@ -24,6 +26,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import javax.net.ssl.SSLParameters;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,21 +55,32 @@ import java.util.function.Supplier;
  * standalone Redis (and a primary with replicas) allows; Redis Cluster is not supported anyway,
  * because RelayBox's keys of one job (room, connection) lie in different hash slots.
  *
+ * <p>Ghosts (CONTRACT §8): the heartbeats are RelayBox's sorted set ({@link RedisSettings#heartbeatKey}),
+ * read a page at a time from the oldest by {@code stale.lua}; an eviction is {@code apply.lua} too,
+ * deciding against the heartbeat's score in the same step; the sweeper's role is a key with a TTL
+ * ({@code lead.lua}); unconfirmed evictions are a sorted set of ghost records. Both are named after
+ * the heartbeat key, so each set of heartbeats has its own sweeper.
+ *
  * <p>Failures: a Redis that cannot be reached, times out, is loading, read-only or out of memory
  * gives {@link DependencyUnavailableException} (retry later; the pool drops its idle connections,
  * so a restarted Redis is used again without rebuilding the store). A key of the wrong type or a
  * value this service did not write gives {@link CorruptStateException} naming the key; nothing of
  * that job changed.
  */
-public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
+public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisPresenceStore.class);
     private static final LuaScript APPLY = LuaScript.load("apply.lua");
     private static final LuaScript MEMBER_PAGE = LuaScript.load("member-page.lua");
+    private static final LuaScript STALE = LuaScript.load("stale.lua");
+    private static final LuaScript LEAD = LuaScript.load("lead.lua");
     private static final String[] NO_ARGS = {};
 
     private final String where;
     private final String jobMemoryMillis;
     private final String tombstoneMillis;
+    private final String heartbeats;
+    private final String sweeperLease;
+    private final String unconfirmedEvictions;
     private final RedisClient client;
     private final AtomicBoolean available = new AtomicBoolean(true);
     private volatile boolean closed;
@@ -74,6 +90,9 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         this.where = settings.host() + ":" + settings.port();
         this.jobMemoryMillis = Long.toString(settings.jobMemory().toMillis());
         this.tombstoneMillis = Long.toString(settings.tombstone().toMillis());
+        this.heartbeats = settings.heartbeatKey();
+        this.sweeperLease = RedisKeys.sweeperLease(heartbeats);
+        this.unconfirmedEvictions = RedisKeys.unconfirmedEvictions(heartbeats);
 
         int timeoutMillis = (int) settings.timeout().toMillis();
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
@@ -138,13 +157,18 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
                 disconnect -> new String[]{APPLY.sha(), "3", RedisKeys.job(disconnect.jobId()),
                         RedisKeys.presenceSets(disconnect.connection()), RedisKeys.tombstone(disconnect.connection()),
                         "disconnect", disconnect.connection().value(), disconnect.timestamp(), jobMemoryMillis,
-                        tombstoneMillis});
+                        tombstoneMillis},
+                evict -> new String[]{APPLY.sha(), "5", RedisKeys.job(evict.jobId()),
+                        RedisKeys.presenceSets(evict.connection()), RedisKeys.tombstone(evict.connection()), heartbeats,
+                        unconfirmedEvictions,
+                        "evict", evict.connection().value(), evict.timestamp(), jobMemoryMillis, tombstoneMillis,
+                        Long.toString(evict.ghost().heartbeatMillis()), PresenceJson.ghost(evict.ghost())});
     }
 
     private String[] inRoom(StoreCommand command, String kind, NspRoomId room) {
-        return new String[]{APPLY.sha(), "5", RedisKeys.job(command.jobId()), RedisKeys.members(room),
+        return new String[]{APPLY.sha(), "6", RedisKeys.job(command.jobId()), RedisKeys.members(room),
                 RedisKeys.index(room), RedisKeys.presenceSets(command.connection()),
-                RedisKeys.tombstone(command.connection()),
+                RedisKeys.tombstone(command.connection()), heartbeats,
                 kind, command.connection().value(), command.timestamp(), jobMemoryMillis, room.toString()};
     }
 
@@ -223,6 +247,12 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
             case "D":
                 effect = StoreResult.Effect.DISCONNECTED;
                 break;
+            case "E":
+                effect = StoreResult.Effect.EVICTED;
+                break;
+            case "S":
+                effect = StoreResult.Effect.NOT_STALE;
+                break;
             default:
                 throw new CorruptStateException(job + " holds an unknown effect '" + fields.get(1) + "'");
         }
@@ -247,15 +277,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         String members = RedisKeys.members(room);
         List<String> keys = List.of(index, members);
         List<String> args = List.of(Integer.toString(offset), Long.toString((long) offset + count - 1));
-        Object reply = run(index, () -> {
-            try {
-                return client.evalsha(MEMBER_PAGE.sha(), keys, args);
-            } catch (JedisDataException e) {
-                if (!isNoScript(e)) throw e;
-                loadScripts();
-                return client.evalsha(MEMBER_PAGE.sha(), keys, args);
-            }
-        });
+        Object reply = run(index, () -> evalsha(MEMBER_PAGE, keys, args));
         List<?> parts = reply instanceof List<?> list && list.size() == 2 ? list : null;
         List<String> ids = parts == null ? null : strings(parts.get(0));
         List<String> values = parts == null ? null : strings(parts.get(1));
@@ -305,6 +327,89 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         return rooms;
     }
 
+    // ---- liveness (CONTRACT §8)
+
+    @Override
+    public boolean lead(String candidate, Duration term) {
+        ensureOpen();
+        List<String> keys = List.of(sweeperLease);
+        List<String> args = List.of(candidate, Long.toString(term.toMillis()));
+        Object reply = run(sweeperLease, () -> evalsha(LEAD, keys, args));
+        return Long.valueOf(1).equals(reply);
+    }
+
+    @Override
+    public StalePage stale(Instant cutoff, StaleCursor from, int limit) {
+        ensureOpen();
+        if (limit < 1) throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        List<String> keys = List.of(heartbeats);
+        List<String> args = List.of(score(from.score()), Integer.toString(from.skip()), Long.toString(cutoff.toEpochMilli()),
+                Integer.toString(limit));
+        List<String> reply = strings(run(heartbeats, () -> evalsha(STALE, keys, args)));
+        if (reply == null || reply.size() < 3 || (reply.size() - 3) % 4 != 0)
+            throw new IllegalStateException("stale.lua answered " + reply + " for " + heartbeats);
+        int read = Integer.parseInt(reply.get(0));
+        List<Ghost> ghosts = new ArrayList<>((reply.size() - 3) / 4);
+        for (int i = 3; i < reply.size(); i += 4) {
+            ConnectionId connection = new ConnectionId(reply.get(i));
+            // A fraction of a millisecond rounds up: an eviction at this heartbeat then still sees it as stale.
+            long heartbeat = (long) Math.ceil(Double.parseDouble(reply.get(i + 1)));
+            NspRoomId room = NspRoomId.parse(reply.get(i + 2));
+            ghosts.add(ghost(connection, heartbeat, room, reply.get(i + 3)));
+        }
+        Optional<StaleCursor> next = read < limit ? Optional.empty()
+                : Optional.of(from.after(Double.parseDouble(reply.get(1)), Integer.parseInt(reply.get(2))));
+        return new StalePage(ghosts, next);
+    }
+
+    /** A ghost as its member in one room shows it; a member this service did not write leaves it anonymous. */
+    private static Ghost ghost(ConnectionId connection, long heartbeat, NspRoomId room, String memberJson) {
+        try {
+            Member member = PresenceJson.parseMember(memberJson);
+            return new Ghost(connection, heartbeat, room.appPid(), member.clientId(), member.userJson());
+        } catch (CorruptStateException e) {
+            return new Ghost(connection, heartbeat, room.appPid(), Optional.empty(), "null");
+        }
+    }
+
+    @Override
+    public List<Ghost> unconfirmed(int limit) {
+        ensureOpen();
+        List<Ghost> ghosts = new ArrayList<>();
+        for (String record : run(unconfirmedEvictions, () -> client.zrange(unconfirmedEvictions, 0, limit - 1))) {
+            try {
+                ghosts.add(PresenceJson.parseGhost(record));
+            } catch (CorruptStateException e) {
+                throw new CorruptStateException(unconfirmedEvictions + ": " + e.getMessage(), e);
+            }
+        }
+        return ghosts;
+    }
+
+    @Override
+    public void confirmed(List<Ghost> ghosts) {
+        ensureOpen();
+        if (ghosts.isEmpty()) return;
+        String[] records = ghosts.stream().map(PresenceJson::ghost).toArray(String[]::new);
+        run(unconfirmedEvictions, () -> client.zrem(unconfirmedEvictions, records));
+    }
+
+    private Object evalsha(LuaScript script, List<String> keys, List<String> args) {
+        try {
+            return client.evalsha(script.sha(), keys, args);
+        } catch (JedisDataException e) {
+            if (!isNoScript(e)) throw e;
+            loadScripts();
+            return client.evalsha(script.sha(), keys, args);
+        }
+    }
+
+    /** A score as ZRANGEBYSCORE takes it, exactly. */
+    private static String score(double score) {
+        if (score == Double.NEGATIVE_INFINITY) return "-inf";
+        return new BigDecimal(score).toPlainString();
+    }
+
     // ---- health and lifecycle
 
     /**
@@ -342,7 +447,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     // ---- Redis plumbing
 
     private void loadScripts() {
-        for (LuaScript script : List.of(APPLY, MEMBER_PAGE)) {
+        for (LuaScript script : List.of(APPLY, MEMBER_PAGE, STALE, LEAD)) {
             String sha = client.scriptLoad(script.source());
             if (!script.sha().equalsIgnoreCase(sha))
                 throw new IllegalStateException("Redis loaded " + script.name() + " as " + sha + ", expected " + script.sha());

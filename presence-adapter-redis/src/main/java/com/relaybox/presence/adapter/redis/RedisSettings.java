@@ -17,13 +17,16 @@ import java.util.Optional;
  *                   connection
  * @param tombstone  how long a join or update of a disconnected connection is ignored
  * @param jobMemory  how long a job id's first outcome is remembered, so a redelivery changes nothing
+ * @param heartbeatKey the sorted set of the connections' last heartbeats (CONTRACT §8), RelayBox's
+ *                   {@code heartbeat:keepalive}; the ghost sweeper's own keys are named after it
  */
 public record RedisSettings(String host, int port, boolean tls, Optional<String> authToken, int poolSize,
-                            Duration timeout, Duration tombstone, Duration jobMemory) {
+                            Duration timeout, Duration tombstone, Duration jobMemory, String heartbeatKey) {
     public static final int DEFAULT_PORT = 6379;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_TOMBSTONE = Duration.ofSeconds(600);
     public static final Duration DEFAULT_JOB_MEMORY = Duration.ofHours(24);
+    public static final String DEFAULT_HEARTBEAT_KEY = "heartbeat:keepalive";
 
     public RedisSettings {
         Objects.requireNonNull(host, "host");
@@ -37,23 +40,37 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
         requireMillis(timeout, "the Redis timeout", Integer.MAX_VALUE);
         requireMillis(tombstone, "the disconnect tombstone", Long.MAX_VALUE);
         requireMillis(jobMemory, "the job memory", Long.MAX_VALUE);
+        requireHeartbeatKey(heartbeatKey);
+    }
+
+    public static String requireHeartbeatKey(String heartbeatKey) {
+        Objects.requireNonNull(heartbeatKey, "heartbeatKey");
+        if (heartbeatKey.isBlank() || heartbeatKey.length() > 256 || !heartbeatKey.chars().allMatch(c -> c > ' ' && c < 127))
+            throw new IllegalArgumentException("the heartbeat key must be 1 to 256 printable ASCII characters without spaces, got '"
+                    + heartbeatKey + "'");
+        return heartbeatKey;
     }
 
     /** The given server, with the default timeout, tombstone and job memory. */
     public static RedisSettings of(String host, int port, boolean tls, Optional<String> authToken, int poolSize) {
-        return new RedisSettings(host, port, tls, authToken, poolSize, DEFAULT_TIMEOUT, DEFAULT_TOMBSTONE, DEFAULT_JOB_MEMORY);
+        return new RedisSettings(host, port, tls, authToken, poolSize, DEFAULT_TIMEOUT, DEFAULT_TOMBSTONE, DEFAULT_JOB_MEMORY,
+                DEFAULT_HEARTBEAT_KEY);
     }
 
     public RedisSettings withTimeout(Duration timeout) {
-        return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory);
+        return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory, heartbeatKey);
     }
 
     public RedisSettings withTombstone(Duration tombstone) {
-        return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory);
+        return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory, heartbeatKey);
     }
 
     public RedisSettings withJobMemory(Duration jobMemory) {
-        return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory);
+        return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory, heartbeatKey);
+    }
+
+    public RedisSettings withHeartbeatKey(String heartbeatKey) {
+        return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory, heartbeatKey);
     }
 
     /** Never shows the auth token: settings get logged. */
@@ -61,7 +78,7 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
     public String toString() {
         return "RedisSettings[host=" + host + ", port=" + port + ", tls=" + tls + ", auth="
                 + (authToken.isPresent() ? "<token>" : "none") + ", poolSize=" + poolSize + ", timeout=" + timeout
-                + ", tombstone=" + tombstone + ", jobMemory=" + jobMemory + "]";
+                + ", tombstone=" + tombstone + ", jobMemory=" + jobMemory + ", heartbeatKey=" + heartbeatKey + "]";
     }
 
     private static void requireMillis(Duration duration, String what, long maxMillis) {

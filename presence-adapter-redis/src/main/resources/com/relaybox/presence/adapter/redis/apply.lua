@@ -2,14 +2,22 @@
 --
 -- join / update / leave:
 --   KEYS = presence-job:<jobId>, presence:<room>:members, presence:<room>:index,
---          connection:<connectionId>:presence-sets, presence-tombstone:<connectionId>
+--          connection:<connectionId>:presence-sets, presence-tombstone:<connectionId>, heartbeat:keepalive
 --   ARGV = kind, connectionId, timestamp, jobMemoryMs, nspRoomId, memberJson (join/update only)
 -- disconnect:
 --   KEYS = presence-job:<jobId>, connection:<connectionId>:presence-sets, presence-tombstone:<connectionId>
 --   ARGV = kind, connectionId, timestamp, jobMemoryMs, tombstoneMs
 --   The rooms' keys come from the presence-sets, so they cannot be declared in KEYS.
+-- evict (a ghost, CONTRACT section 8):
+--   KEYS = as disconnect, then heartbeat:keepalive, the unconfirmed evictions (sorted set)
+--   ARGV = as disconnect, then the stale heartbeat (ms), the ghost's record
+--   Only while the connection's heartbeat is still at most the stale one; otherwise it is no ghost.
 --
--- Reply: { repeat ('1' or '0'), effect ('C' changed, 'N' not a member, 'D' disconnected),
+-- The tombstone is '1' after a disconnect (joins and updates ignored until it expires) and
+-- 'h<heartbeat>' after an eviction (ignored until a heartbeat newer than that one).
+--
+-- Reply: { repeat ('1' or '0'), effect ('C' changed, 'N' not a member, 'D' disconnected,
+--          'E' evicted, 'S' not stale),
 --          timestamp, room... }. The job record holds the same minus the repeat flag, packed
 -- with MessagePack, and expires after jobMemoryMs.
 --
@@ -51,8 +59,8 @@ local function recalled(packed)
   return reply
 end
 
-local function disconnect(connection, timestamp)
-  local sets, tombstone = KEYS[2], KEYS[3]
+-- The rooms whose members hash holds the connection; reads only, so bad data fails before any write.
+local function roomsOf(connection, sets)
   local joined = checked('hash', 'HKEYS', sets)
   local rooms = {}
   for _, room in ipairs(joined) do
@@ -61,19 +69,58 @@ local function disconnect(connection, timestamp)
       rooms[#rooms + 1] = room
     end
   end
-  redis.call('SET', tombstone, '1', 'PX', ARGV[5])
+  return rooms
+end
+
+local function leaveAll(connection, sets, rooms)
   for _, room in ipairs(rooms) do
     redis.call('HDEL', 'presence:' .. room .. ':members', connection)
     redis.call('LREM', 'presence:' .. room .. ':index', 0, connection)
   end
   redis.call('DEL', sets)
+end
+
+local function disconnect(connection, timestamp)
+  local sets, tombstone = KEYS[2], KEYS[3]
+  local rooms = roomsOf(connection, sets)
+  redis.call('SET', tombstone, '1', 'PX', ARGV[5])
+  leaveAll(connection, sets, rooms)
   return remember('C', timestamp, rooms)
+end
+
+local function evict(connection, timestamp)
+  local sets, tombstone, heartbeats, unconfirmed, stale = KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[6]
+  local heartbeat = checked('zset', 'ZSCORE', heartbeats, connection)
+  if not heartbeat or tonumber(heartbeat) > tonumber(stale) then return remember('S', timestamp, {}) end
+  local rooms = roomsOf(connection, sets)
+  checked('zset', 'ZCARD', unconfirmed)
+  if checked('string', 'GET', tombstone) ~= '1' then  -- a disconnect's tombstone stays: it is final
+    redis.call('SET', tombstone, 'h' .. stale, 'PX', ARGV[5])
+  end
+  leaveAll(connection, sets, rooms)
+  if #rooms > 0 then redis.call('ZADD', unconfirmed, stale, ARGV[7]) end
+  return remember('C', timestamp, rooms)
+end
+
+-- Why a join or update is ignored ('D' disconnected, 'E' evicted), or nil when it applies; a
+-- heartbeat newer than an eviction lifts the eviction's tombstone.
+local function keptOut(connection, tombstone, heartbeats)
+  local stone = checked('string', 'GET', tombstone)
+  if not stone then return nil end
+  if string.sub(stone, 1, 1) ~= 'h' then return 'D' end
+  local heartbeat = checked('zset', 'ZSCORE', heartbeats, connection)
+  if heartbeat and tonumber(heartbeat) > tonumber(string.sub(stone, 2)) then
+    redis.call('DEL', tombstone)
+    return nil
+  end
+  return 'E'
 end
 
 local function roomJob(kind, connection, timestamp)
   local members, index, sets, tombstone, room = KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[5]
-  if kind ~= 'leave' and redis.call('EXISTS', tombstone) == 1 then
-    return remember('D', timestamp, {})
+  if kind ~= 'leave' then
+    local kept = keptOut(connection, tombstone, KEYS[6])
+    if kept then return remember(kept, timestamp, {}) end
   end
   local member = checked('hash', 'HEXISTS', members, connection) == 1
   if kind == 'join' then
@@ -102,6 +149,7 @@ local ok, reply = pcall(function()
   local remembered = checked('string', 'GET', KEYS[1])
   if remembered then return recalled(remembered) end
   if kind == 'disconnect' then return disconnect(connection, timestamp) end
+  if kind == 'evict' then return evict(connection, timestamp) end
   return roomJob(kind, connection, timestamp)
 end)
 if ok then return reply end

@@ -102,10 +102,17 @@ final class RedisKeyspace implements AutoCloseable, AfterEachCallback {
         return new PresenceSnapshot(indexes, members, presenceSets);
     }
 
-    /** Deletes every key of the app, RelayBox's and the store's own. */
+    /** A heartbeat sorted set of the app's own, in place of RelayBox's {@code heartbeat:keepalive}. */
+    static String heartbeatKey(String app) {
+        return "heartbeat:" + app;
+    }
+
+    /** Deletes every key of the app, RelayBox's and the store's own (the sweeper's too). */
     void deleteApp(String app) {
         RedisKeys.deleteMatching(jedis, "presence:" + app + ":*", "connection:" + app + ":*",
-                "presence-job:" + app + "*", "presence-tombstone:" + app + ":*");
+                "presence-job:*" + app + "*", "presence-tombstone:" + app + ":*");
+        RedisKeys.delete(jedis, List.of(heartbeatKey(app), "presence-sweeper:" + heartbeatKey(app),
+                "presence-unconfirmed:" + heartbeatKey(app)));
     }
 
     List<String> keys(String pattern) {

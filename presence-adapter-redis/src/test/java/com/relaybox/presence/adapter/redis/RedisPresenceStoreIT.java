@@ -18,7 +18,8 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
 
     @Override
     protected PresenceStore newStore(Duration tombstone) {
-        RedisPresenceStore store = new RedisPresenceStore(RedisKeyspace.localSettings().withTombstone(tombstone));
+        RedisPresenceStore store = new RedisPresenceStore(RedisKeyspace.localSettings().withTombstone(tombstone)
+                .withHeartbeatKey(RedisKeyspace.heartbeatKey(app)));
         stores.add(store);
         return store;
     }
@@ -26,6 +27,16 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     @Override
     protected PresenceSnapshot snapshot() {
         return redis.snapshot(app);
+    }
+
+    @Override
+    protected void heartbeat(String connection, long millis) {
+        redis.jedis.zadd(RedisKeyspace.heartbeatKey(app), millis, conn(connection));
+    }
+
+    @Override
+    protected void removeHeartbeat(String connection) {
+        redis.jedis.zrem(RedisKeyspace.heartbeatKey(app), conn(connection));
     }
 
     @AfterEach

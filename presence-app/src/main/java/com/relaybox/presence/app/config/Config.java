@@ -14,6 +14,7 @@ import com.relaybox.presence.adapter.rabbitmq.history.HistoryWriterSettings;
 import com.relaybox.presence.adapter.redis.RedisSettings;
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.service.GhostSweeper;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -118,7 +119,14 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
     private static JobConfig jobs(Reader read) {
         return new JobConfig(read.intIn(PRESENCE_MAX_DATA_BYTES, JobParser.DEFAULT_MAX_DATA_BYTES, 1, 64 * 1024 * 1024),
                 read.seconds(PRESENCE_DISCONNECT_TOMBSTONE_S, InMemoryPresenceStore.DEFAULT_TOMBSTONE),
-                read.seconds(PRESENCE_JOB_MEMORY_S, InMemoryPresenceStore.DEFAULT_JOB_MEMORY));
+                read.seconds(PRESENCE_JOB_MEMORY_S, InMemoryPresenceStore.DEFAULT_JOB_MEMORY),
+                new GhostSweeper.Settings(
+                        read.seconds(PRESENCE_LIVENESS_TIMEOUT_S, GhostSweeper.Settings.DEFAULT_TIMEOUT,
+                                GhostSweeper.Settings::requireTimeout),
+                        read.millis(PRESENCE_GHOST_SWEEP_INTERVAL_MS, GhostSweeper.Settings.DEFAULT_INTERVAL,
+                                GhostSweeper.Settings::requireInterval),
+                        read.number(PRESENCE_GHOST_SWEEP_BATCH, GhostSweeper.Settings.DEFAULT_BATCH_SIZE,
+                                GhostSweeper.Settings::requireBatchSize)));
     }
 
     /**
@@ -142,6 +150,8 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
         int redisPort = read.port(REDIS_PORT, RedisSettings.DEFAULT_PORT);
         boolean redisTls = !read.bool(REDIS_TLS_DISABLED, false);
         Optional<String> redisAuth = read.redisAuth();
+        String heartbeatKey = read.text(PRESENCE_HEARTBEAT_KEY, RedisSettings.DEFAULT_HEARTBEAT_KEY,
+                RedisSettings::requireHeartbeatKey);
 
         Optional<AmqpEndpoint> endpoint = read.string(RABBIT_MQ_CONNECTION_STRING)
                 .map(value -> read.accepted(RABBIT_MQ_CONNECTION_STRING, () -> AmqpEndpoint.parse(value)));
@@ -198,7 +208,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                 .withShutdownTimeout(CONSUMER_SHUTDOWN);
         return Optional.of(new ServicesConfig(
                 new RedisSettings(redisHost.get(), redisPort, redisTls, redisAuth, queueCount + REDIS_READ_CONNECTIONS,
-                        RedisSettings.DEFAULT_TIMEOUT, jobs.disconnectTombstone(), jobs.jobIdMemory()),
+                        RedisSettings.DEFAULT_TIMEOUT, jobs.disconnectTombstone(), jobs.jobIdMemory(), heartbeatKey),
                 rabbit,
                 new HistoryQueueSettings(rabbit, HistoryQueueSettings.DEFAULT_QUEUE),
                 HistoryWriterSettings.defaults().withCloseTimeout(HISTORY_WRITER_CLOSE),
@@ -288,6 +298,12 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
 
         Duration seconds(Variable variable, Duration fallback) {
             return Duration.ofSeconds(intIn(variable, (int) fallback.toSeconds(), 1, Integer.MAX_VALUE));
+        }
+
+        /** Whole seconds, or the fallback, for a settings type to accept. */
+        <T> T seconds(Variable variable, Duration fallback, Function<Duration, T> setting) {
+            Duration value = string(variable).map(text -> Duration.ofSeconds(wholeNumber(variable, text))).orElse(fallback);
+            return accepted(variable, () -> setting.apply(value));
         }
 
         int port(Variable variable, int fallback) {

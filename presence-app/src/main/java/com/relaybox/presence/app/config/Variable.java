@@ -42,6 +42,11 @@ public enum Variable {
     PRESENCE_DISCONNECT_TOMBSTONE_S("600", "ignore a connection's joins and updates this long after its disconnect"),
     PRESENCE_JOB_MEMORY_S("86400", "remember a job id this long, so a repeat changes nothing"),
 
+    PRESENCE_LIVENESS_TIMEOUT_S("90", "a connection whose last heartbeat is older than this is a ghost, evicted"),
+    PRESENCE_GHOST_SWEEP_INTERVAL_MS("5000", "how often stale heartbeats are looked for, 100-10000"),
+    PRESENCE_GHOST_SWEEP_BATCH("500", "most stale connections read and evicted at once"),
+    PRESENCE_HEARTBEAT_KEY("heartbeat:keepalive", "sorted set of the session service's heartbeats"),
+
     PRESENCE_HTTP_HOST("127.0.0.1", "HTTP bind address; not loopback needs PRESENCE_API_TOKEN"),
     PRESENCE_HTTP_PORT("4004", "HTTP port; 0 picks a free one"),
     PRESENCE_API_TOKEN("unset", "bearer token every /v1 route then needs (secret)"),

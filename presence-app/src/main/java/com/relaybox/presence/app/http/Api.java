@@ -41,8 +41,9 @@ public final class Api {
 
     /** What the API reads and where it hands jobs. */
     public record Ports(GetRoomMembers members, CountRoomMembers counts, GetConnectionRooms rooms,
-                        GetRoomHistory history, JobIntake intake) {
+                        GetRoomHistory history, JobIntake intake, Optional<HeartbeatIntake> heartbeats) {
         public Ports {
+            Objects.requireNonNull(heartbeats, "heartbeats");
             Objects.requireNonNull(members, "members");
             Objects.requireNonNull(counts, "counts");
             Objects.requireNonNull(rooms, "rooms");
@@ -80,6 +81,7 @@ public final class Api {
                 .route("GET", "/v1/rooms/{room}/count", this::count)
                 .route("GET", "/v1/rooms/{room}/history", this::history)
                 .route("GET", "/v1/connections/{connection}/rooms", this::connectionRooms)
+                .route("POST", "/v1/connections/{connection}/heartbeat", this::heartbeat)
                 .route("POST", "/v1/jobs", this::submit);
     }
 
@@ -132,6 +134,14 @@ public final class Api {
     private Response connectionRooms(Request request, Map<String, String> params) {
         ConnectionId connection = new ConnectionId(params.get("connection"));
         return Response.json(200, Views.rooms(ports.rooms().rooms(connection)));
+    }
+
+    private Response heartbeat(Request request, Map<String, String> params) {
+        ConnectionId connection = new ConnectionId(params.get("connection"));
+        if (ports.heartbeats().isEmpty())
+            return Response.error(404, "heartbeats are recorded over HTTP in embedded mode only; in services mode "
+                    + "RelayBox's session service writes them to Redis (PRESENCE_HEARTBEAT_KEY)");
+        return Response.json(200, Views.heartbeat(connection, ports.heartbeats().get().heartbeat(connection)));
     }
 
     private Response history(Request request, Map<String, String> params) {

@@ -2,6 +2,7 @@ package com.relaybox.presence.app.http;
 
 import com.google.gson.stream.JsonWriter;
 import com.relaybox.presence.app.Health;
+import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
@@ -11,6 +12,7 @@ import com.relaybox.presence.core.json.PresenceJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +41,13 @@ final class Views {
 
     static String history(List<HistoryRecord> records) {
         return HistoryJson.records(records);
+    }
+
+    static String heartbeat(ConnectionId connection, Instant at) {
+        return object(w -> {
+            w.name("connectionId").value(connection.value());
+            w.name("heartbeat").value(at.toEpochMilli());
+        });
     }
 
     static String submission(String jobId, Submission submission) {

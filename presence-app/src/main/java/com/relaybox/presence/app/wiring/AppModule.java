@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import com.relaybox.presence.app.BuildInfo;
 import com.relaybox.presence.app.HealthCheck;
@@ -14,6 +15,7 @@ import com.relaybox.presence.app.config.HttpConfig;
 import com.relaybox.presence.app.config.JobConfig;
 import com.relaybox.presence.app.http.Api;
 import com.relaybox.presence.app.http.ApiServer;
+import com.relaybox.presence.app.http.HeartbeatIntake;
 import com.relaybox.presence.app.http.JobIntake;
 import com.relaybox.presence.app.metrics.MeteredBroadcaster;
 import com.relaybox.presence.app.metrics.MeteredHistoryRecorder;
@@ -24,6 +26,7 @@ import com.relaybox.presence.core.port.in.GetRoomHistory;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.HistoryReader;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
+import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.TimeSource;
@@ -33,6 +36,7 @@ import com.relaybox.presence.core.service.RoomHistory;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,6 +59,7 @@ public final class AppModule extends AbstractModule {
     protected void configure() {
         Multibinder.newSetBinder(binder(), Managed.class);
         Multibinder.newSetBinder(binder(), HealthCheck.class);
+        OptionalBinder.newOptionalBinder(binder(), HeartbeatIntake.class);
     }
 
     @Provides
@@ -110,10 +115,27 @@ public final class AppModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ProcessJobs processJobs(JobParser parser, @Adapter PresenceStore store, PresenceBroadcaster broadcaster,
-                            HistoryRecorder history, TimeSource clock, MeterRegistry registry) {
-        return new MeteredProcessJobs(new PresenceJobs(parser, store, broadcaster, history, clock),
-                registry, clock);
+    PresenceJobs presenceJobs(JobParser parser, @Adapter PresenceStore store, PresenceBroadcaster broadcaster,
+                              HistoryRecorder history, TimeSource clock) {
+        return new PresenceJobs(parser, store, broadcaster, history, clock);
+    }
+
+    @Provides
+    @Singleton
+    ProcessJobs processJobs(PresenceJobs jobs, TimeSource clock, MeterRegistry registry) {
+        return new MeteredProcessJobs(jobs, registry, clock);
+    }
+
+    @Provides
+    @Singleton
+    GhostSweeping ghostSweeping(Liveness liveness, PresenceJobs jobs, TimeSource clock, JobConfig config,
+                                MeterRegistry registry) {
+        return new GhostSweeping(liveness, jobs, clock, config.ghosts(), registry);
+    }
+
+    @ProvidesIntoSet
+    Managed ghostSweeperPart(GhostSweeping sweeping) {
+        return sweeping;
     }
 
     @Provides
@@ -130,14 +152,14 @@ public final class AppModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Api api(PresenceReads reads, GetRoomHistory history, JobIntake intake, Metrics metrics, Set<HealthCheck> checks,
-            HttpConfig http, JobConfig jobs) {
+    Api api(PresenceReads reads, GetRoomHistory history, JobIntake intake, Optional<HeartbeatIntake> heartbeats,
+            Metrics metrics, Set<HealthCheck> checks, HttpConfig http, JobConfig jobs) {
         ExecutorService healthExecutor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "health-check");
             thread.setDaemon(true);
             return thread;
         });
-        return new Api(new Api.Ports(reads, reads, reads, history, intake), metrics, checks, http.apiToken(),
+        return new Api(new Api.Ports(reads, reads, reads, history, intake, heartbeats), metrics, checks, http.apiToken(),
                 jobs.maxDataBytes() + ENVELOPE_BYTES, healthExecutor);
     }
 

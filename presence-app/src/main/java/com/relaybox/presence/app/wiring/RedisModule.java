@@ -9,6 +9,7 @@ import com.relaybox.presence.adapter.redis.RedisSettings;
 import com.relaybox.presence.app.Health;
 import com.relaybox.presence.app.HealthCheck;
 import com.relaybox.presence.app.Managed;
+import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceStore;
 
 import java.util.Objects;
@@ -30,6 +31,11 @@ public final class RedisModule extends AbstractModule {
     @Provides
     @Adapter
     PresenceStore port(RedisPresenceStore store) {
+        return store;
+    }
+
+    @Provides
+    Liveness liveness(RedisPresenceStore store) {
         return store;
     }
 

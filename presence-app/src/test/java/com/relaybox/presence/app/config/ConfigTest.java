@@ -6,6 +6,7 @@ import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
 import com.relaybox.presence.adapter.rabbitmq.QueueType;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.adapter.redis.RedisSettings;
+import com.relaybox.presence.core.service.GhostSweeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -58,7 +59,8 @@ class ConfigTest {
         assertThat(config.services()).isEmpty();
         assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 4004, Optional.empty()));
         assertThat(config.log()).isEqualTo(new LogConfig("info", false));
-        assertThat(config.jobs()).isEqualTo(new JobConfig(65_536, Duration.ofSeconds(600), Duration.ofHours(24)));
+        assertThat(config.jobs()).isEqualTo(new JobConfig(65_536, Duration.ofSeconds(600), Duration.ofHours(24),
+                GhostSweeper.Settings.defaults()));
     }
 
     @Test
@@ -70,7 +72,7 @@ class ConfigTest {
         ServicesConfig services = config.services().orElseThrow();
         // A Redis connection per shard consumer and 8 for reads.
         assertThat(services.redis()).isEqualTo(new RedisSettings("127.0.0.1", 6379, true, Optional.empty(), 5 + 8,
-                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(600), Duration.ofHours(24)));
+                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(600), Duration.ofHours(24), "heartbeat:keepalive"));
         RabbitSettings rabbit = services.rabbit();
         assertThat(rabbit.endpoint()).isEqualTo(new AmqpEndpoint(false, "127.0.0.1", 5672, "guest", "guest", "/"));
         assertThat(rabbit.queueCount()).isEqualTo(5);
@@ -156,6 +158,12 @@ class ConfigTest {
             "PRESENCE_DB_SCHEMA|Presence-History|the schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), got 'Presence-History'",
             "PRESENCE_HISTORY_RETENTION_DAYS|-1|the retention must be between 0 and 36500 days, got -1",
             "PRESENCE_HISTORY_RETENTION_DAYS|36501|the retention must be between 0 and 36500 days, got 36501",
+            "PRESENCE_LIVENESS_TIMEOUT_S|0|the liveness timeout must be between 1 s and 1 day, got 0 ms",
+            "PRESENCE_LIVENESS_TIMEOUT_S|soon|must be a whole number, got 'soon'",
+            "PRESENCE_GHOST_SWEEP_INTERVAL_MS|10001|the sweep interval must be between 100 and 10000 ms, got 10001",
+            "PRESENCE_GHOST_SWEEP_INTERVAL_MS|99|the sweep interval must be between 100 and 10000 ms, got 99",
+            "PRESENCE_GHOST_SWEEP_BATCH|0|the sweep batch size must be between 1 and 10000, got 0",
+            "PRESENCE_HEARTBEAT_KEY|a b|the heartbeat key must be 1 to 256 printable ASCII characters without spaces, got 'a b'",
     })
     void aMalformedValueNamesTheVariableAndWhatIsWrong(String variable, String value, String problem) {
         // Checked in embedded mode too: a set variable is checked whether or not the mode uses it.
@@ -259,11 +267,14 @@ class ConfigTest {
                 "PRESENCE_HISTORY_RETENTION_DAYS", "7", "RABBIT_MQ_QUEUE_COUNT", "3", "RABBIT_MQ_QUEUE_TYPE", "classic",
                 "PRESENCE_BATCH_SIZE", "100", "RABBIT_MQ_PREFETCH", "150", "PRESENCE_BATCH_MAX_WAIT_MS", "5",
                 "PRESENCE_DISCONNECT_TOMBSTONE_S", "5", "PRESENCE_JOB_MEMORY_S", "3600", "PRESENCE_MAX_DATA_BYTES", "1024",
+                "PRESENCE_LIVENESS_TIMEOUT_S", "3", "PRESENCE_GHOST_SWEEP_INTERVAL_MS", "250", "PRESENCE_GHOST_SWEEP_BATCH", "50",
+                "PRESENCE_HEARTBEAT_KEY", "relaybox:heartbeats",
                 "LOG_LEVEL", "DEBUG", "LOCALHOST", "true"));
         ServicesConfig services = config.services().orElseThrow();
-        assertThat(config.jobs()).isEqualTo(new JobConfig(1024, Duration.ofSeconds(5), Duration.ofHours(1)));
+        assertThat(config.jobs()).isEqualTo(new JobConfig(1024, Duration.ofSeconds(5), Duration.ofHours(1),
+                new GhostSweeper.Settings(Duration.ofSeconds(3), Duration.ofMillis(250), 50)));
         assertThat(services.redis()).isEqualTo(new RedisSettings("127.0.0.1", 6380, false, Optional.empty(), 3 + 8,
-                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(5), Duration.ofHours(1)));
+                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(5), Duration.ofHours(1), "relaybox:heartbeats"));
         // 2000 ms is under the pool's floor of 10 s.
         assertThat(services.postgres()).isEqualTo(new PostgresSettings("127.0.0.1", 5433, "test", "postgres", "pw", 7,
                 Duration.ofSeconds(10), true, true, "presence_it"));

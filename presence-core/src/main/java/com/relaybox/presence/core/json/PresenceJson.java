@@ -8,6 +8,7 @@ import com.google.gson.stream.JsonWriter;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.EventType;
+import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.Timestamps;
 import com.relaybox.presence.core.domain.PresenceEvent;
@@ -74,6 +75,51 @@ public final class PresenceJson {
                  | UnsupportedOperationException e) {
             throw new CorruptStateException("not a presence member: " + abbreviate(json), e);
         }
+    }
+
+    /**
+     * A ghost as the store keeps it while its eviction is unconfirmed: its session (below) and its
+     * stale heartbeat. The same ghost always gives the same text, so the text names the eviction.
+     */
+    public static String ghost(Ghost ghost) {
+        return ghostJson(ghost, true);
+    }
+
+    /** Reads back a ghost written by {@link #ghost}; anything else is corrupt state. */
+    public static Ghost parseGhost(String json) {
+        try {
+            JsonObject object = JsonParser.parseString(json).getAsJsonObject();
+            JsonElement clientId = object.get("clientId");
+            return new Ghost(new ConnectionId(object.get("connectionId").getAsString()),
+                    object.get("heartbeat").getAsLong(), object.get("appPid").getAsString(),
+                    clientId == null || clientId.isJsonNull() ? Optional.empty() : Optional.of(clientId.getAsString()),
+                    compact(object.get("user")));
+        } catch (JsonParseException | IllegalStateException | IllegalArgumentException | NullPointerException
+                 | UnsupportedOperationException e) {
+            throw new CorruptStateException("not an unconfirmed eviction: " + abbreviate(json), e);
+        }
+    }
+
+    /** The {@code session} of a ghost's leave broadcasts: what is known of the connection's session. */
+    public static String ghostSession(Ghost ghost) {
+        return ghostJson(ghost, false);
+    }
+
+    private static String ghostJson(Ghost ghost, boolean withHeartbeat) {
+        StringWriter out = new StringWriter(128 + ghost.userJson().length());
+        try (JsonWriter json = writer(out)) {
+            json.beginObject();
+            json.name("appPid").value(ghost.appPid());
+            json.name("clientId");
+            clientId(json, ghost.clientId());
+            json.name("connectionId").value(ghost.connection().value());
+            json.name("user").jsonValue(ghost.userJson());
+            if (withHeartbeat) json.name("heartbeat").value(ghost.heartbeatMillis());
+            json.endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     /** The compact JSON text of an element; a missing element is JSON {@code null}. */

@@ -1,10 +1,12 @@
 package com.relaybox.presence.core.memory;
 
 import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
@@ -19,15 +21,22 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The presence sets in this process's memory, with the layout and rules of CONTRACT §3. One lock
- * guards everything, so every command is atomic and a batch is applied as one step.
+ * The presence sets in this process's memory, with the layout and rules of CONTRACT §3, and the
+ * connections' heartbeats of §8 ({@link #heartbeat}). One lock guards everything, so every command
+ * is atomic and a batch is applied as one step.
  */
-public final class InMemoryPresenceStore implements PresenceStore {
+public final class InMemoryPresenceStore implements PresenceStore, Liveness {
+    private static final Comparator<Heartbeat> HEARTBEAT_ORDER =
+            Comparator.comparingDouble(Heartbeat::score).thenComparing(heartbeat -> heartbeat.connection().value());
+
     public static final Duration DEFAULT_TOMBSTONE = Duration.ofSeconds(600);
     public static final Duration DEFAULT_JOB_MEMORY = Duration.ofHours(24);
 
@@ -37,8 +46,13 @@ public final class InMemoryPresenceStore implements PresenceStore {
 
     private final Map<NspRoomId, Room> rooms = new HashMap<>();
     private final Map<ConnectionId, Set<NspRoomId>> presenceSets = new HashMap<>();
-    /** Expiry of each connection's tombstone, oldest first. */
-    private final LinkedHashMap<ConnectionId, Instant> tombstones = new LinkedHashMap<>();
+    /** Each connection's tombstone, oldest first. */
+    private final LinkedHashMap<ConnectionId, Tombstone> tombstones = new LinkedHashMap<>();
+    private final Map<ConnectionId, Heartbeat> heartbeats = new HashMap<>();
+    private final TreeSet<Heartbeat> heartbeatsByTime = new TreeSet<>(HEARTBEAT_ORDER);
+    private final Set<Ghost> unconfirmed = new LinkedHashSet<>();
+    private String leader;
+    private Instant leaderUntil = Instant.MIN;
     /** What each recent job id did, oldest first. */
     private final LinkedHashMap<JobId, Remembered> jobs = new LinkedHashMap<>();
 
@@ -72,12 +86,13 @@ public final class InMemoryPresenceStore implements PresenceStore {
 
     private StoreResult applyFresh(StoreCommand command, Instant now) {
         return command.match(join -> join(join, now), update -> update(update, now), this::leave,
-                disconnect -> disconnect(disconnect, now));
+                disconnect -> disconnect(disconnect, now), evict -> evict(evict, now));
     }
 
     private StoreResult join(StoreCommand.Join join, Instant now) {
         ConnectionId connection = join.connection();
-        if (tombstoned(connection, now)) return StoreResult.unchanged(StoreResult.Effect.DISCONNECTED, join.timestamp());
+        Optional<StoreResult.Effect> kept = keptOut(connection, now);
+        if (kept.isPresent()) return StoreResult.unchanged(kept.get(), join.timestamp());
         Room room = rooms.computeIfAbsent(join.room(), id -> new Room());
         room.index.remove(connection);
         room.index.addFirst(connection);
@@ -88,7 +103,8 @@ public final class InMemoryPresenceStore implements PresenceStore {
 
     private StoreResult update(StoreCommand.Update update, Instant now) {
         ConnectionId connection = update.connection();
-        if (tombstoned(connection, now)) return StoreResult.unchanged(StoreResult.Effect.DISCONNECTED, update.timestamp());
+        Optional<StoreResult.Effect> kept = keptOut(connection, now);
+        if (kept.isPresent()) return StoreResult.unchanged(kept.get(), update.timestamp());
         Room room = rooms.get(update.room());
         if (room == null || !room.members.containsKey(connection))
             return StoreResult.unchanged(StoreResult.Effect.NOT_A_MEMBER, update.timestamp());
@@ -104,13 +120,35 @@ public final class InMemoryPresenceStore implements PresenceStore {
 
     private StoreResult disconnect(StoreCommand.Disconnect disconnect, Instant now) {
         ConnectionId connection = disconnect.connection();
-        tombstones.remove(connection);
-        tombstones.put(connection, now.plus(tombstone));
+        tombstone(connection, new Tombstone(now.plus(tombstone), Optional.empty()));
+        return StoreResult.changed(leaveEveryRoom(connection), disconnect.timestamp());
+    }
+
+    private StoreResult evict(StoreCommand.Evict evict, Instant now) {
+        Ghost ghost = evict.ghost();
+        ConnectionId connection = ghost.connection();
+        Heartbeat heartbeat = heartbeats.get(connection);
+        if (heartbeat == null || heartbeat.score() > ghost.heartbeatMillis())
+            return StoreResult.unchanged(StoreResult.Effect.NOT_STALE, evict.timestamp());
+        Tombstone current = tombstones.get(connection);
+        boolean disconnected = current != null && now.isBefore(current.expiry()) && current.evictedAt().isEmpty();
+        if (!disconnected) tombstone(connection, new Tombstone(now.plus(tombstone), Optional.of(ghost.heartbeatMillis())));
+        List<NspRoomId> left = leaveEveryRoom(connection);
+        if (!left.isEmpty()) unconfirmed.add(ghost);
+        return StoreResult.changed(left, evict.timestamp());
+    }
+
+    private List<NspRoomId> leaveEveryRoom(ConnectionId connection) {
         List<NspRoomId> left = new ArrayList<>();
         for (NspRoomId roomId : List.copyOf(presenceSets.getOrDefault(connection, Set.of())))
             if (remove(roomId, connection)) left.add(roomId);
         presenceSets.remove(connection);
-        return StoreResult.changed(left, disconnect.timestamp());
+        return left;
+    }
+
+    private void tombstone(ConnectionId connection, Tombstone stone) {
+        tombstones.remove(connection);   // re-inserted last: the map stays in expiry order
+        tombstones.put(connection, stone);
     }
 
     /** Removes the connection from the room everywhere; false when it was not a member. */
@@ -127,14 +165,23 @@ public final class InMemoryPresenceStore implements PresenceStore {
         return true;
     }
 
-    private boolean tombstoned(ConnectionId connection, Instant now) {
-        Instant expiry = tombstones.get(connection);
-        return expiry != null && now.isBefore(expiry);
+    /**
+     * Why a join or update of the connection is ignored: disconnected, or evicted with no heartbeat
+     * since; empty when it applies. A heartbeat newer than the eviction lifts the eviction's tombstone.
+     */
+    private Optional<StoreResult.Effect> keptOut(ConnectionId connection, Instant now) {
+        Tombstone stone = tombstones.get(connection);
+        if (stone == null || !now.isBefore(stone.expiry())) return Optional.empty();
+        if (stone.evictedAt().isEmpty()) return Optional.of(StoreResult.Effect.DISCONNECTED);
+        Heartbeat heartbeat = heartbeats.get(connection);
+        if (heartbeat == null || heartbeat.score() <= stone.evictedAt().get()) return Optional.of(StoreResult.Effect.EVICTED);
+        tombstones.remove(connection);
+        return Optional.empty();
     }
 
     private void forgetExpired(Instant now) {
-        for (Iterator<Instant> it = tombstones.values().iterator(); it.hasNext(); ) {
-            if (now.isBefore(it.next())) break;
+        for (Iterator<Tombstone> it = tombstones.values().iterator(); it.hasNext(); ) {
+            if (now.isBefore(it.next().expiry())) break;
             it.remove();
         }
         for (Iterator<Remembered> it = jobs.values().iterator(); it.hasNext(); ) {
@@ -142,6 +189,76 @@ public final class InMemoryPresenceStore implements PresenceStore {
             it.remove();
         }
     }
+
+    // ---- liveness (CONTRACT §8)
+
+    /** Records a heartbeat of the connection, as RelayBox's session service does in {@code heartbeat:keepalive}. */
+    public synchronized void heartbeat(ConnectionId connection, Instant at) {
+        removeHeartbeat(connection);
+        Heartbeat heartbeat = new Heartbeat(connection, at.toEpochMilli());
+        heartbeats.put(connection, heartbeat);
+        heartbeatsByTime.add(heartbeat);
+    }
+
+    /** Removes the connection's heartbeat, as the session service does when its session ends. */
+    public synchronized void removeHeartbeat(ConnectionId connection) {
+        Heartbeat previous = heartbeats.remove(connection);
+        if (previous != null) heartbeatsByTime.remove(previous);
+    }
+
+    @Override
+    public synchronized boolean lead(String candidate, Duration term) {
+        Instant now = clock.now();
+        if (leader != null && !leader.equals(candidate) && now.isBefore(leaderUntil)) return false;
+        leader = candidate;
+        leaderUntil = now.plus(term);
+        return true;
+    }
+
+    @Override
+    public synchronized StalePage stale(Instant cutoff, StaleCursor from, int limit) {
+        double before = cutoff.toEpochMilli();
+        List<Ghost> ghosts = new ArrayList<>();
+        int read = 0;
+        int atLast = 0;
+        double last = from.score();
+        int skipped = 0;
+        for (Heartbeat heartbeat : heartbeatsByTime.tailSet(new Heartbeat(new ConnectionId("\0"), from.score()), true)) {
+            if (heartbeat.score() >= before || read == limit) break;
+            if (heartbeat.score() == from.score() && skipped < from.skip()) {
+                skipped++;
+                continue;
+            }
+            read++;
+            atLast = heartbeat.score() == last ? atLast + 1 : 1;
+            last = heartbeat.score();
+            ghost(heartbeat).ifPresent(ghosts::add);
+        }
+        Optional<StaleCursor> next = read < limit ? Optional.empty() : Optional.of(from.after(last, atLast));
+        return new StalePage(ghosts, next);
+    }
+
+    /** The ghost the connection of this stale heartbeat is, if it is present in some room. */
+    private Optional<Ghost> ghost(Heartbeat heartbeat) {
+        Set<NspRoomId> connectionRooms = presenceSets.get(heartbeat.connection());
+        if (connectionRooms == null || connectionRooms.isEmpty()) return Optional.empty();
+        NspRoomId someRoom = connectionRooms.iterator().next();
+        Member member = PresenceJson.parseMember(rooms.get(someRoom).members.get(heartbeat.connection()));
+        return Optional.of(new Ghost(heartbeat.connection(), (long) Math.ceil(heartbeat.score()), someRoom.appPid(),
+                member.clientId(), member.userJson()));
+    }
+
+    @Override
+    public synchronized List<Ghost> unconfirmed(int limit) {
+        return unconfirmed.stream().limit(limit).toList();
+    }
+
+    @Override
+    public synchronized void confirmed(List<Ghost> ghosts) {
+        ghosts.forEach(unconfirmed::remove);
+    }
+
+    // ---- reads
 
     @Override
     public synchronized List<Member> memberPage(NspRoomId roomId, int offset, int count) {
@@ -211,5 +328,12 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
 
     private record Remembered(StoreResult result, Instant expiry) {
+    }
+
+    /** Until {@code expiry}, joins and updates are kept out: for good after a disconnect, until a heartbeat newer than {@code evictedAt} after an eviction. */
+    private record Tombstone(Instant expiry, Optional<Long> evictedAt) {
+    }
+
+    private record Heartbeat(ConnectionId connection, double score) {
     }
 }

@@ -1,7 +1,9 @@
 package com.relaybox.presence.core.service;
 
+import com.relaybox.presence.core.domain.Actor;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
+import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.InvalidJobException;
 import com.relaybox.presence.core.domain.Member;
@@ -13,6 +15,7 @@ import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.domain.Timestamps;
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.in.EvictGhosts;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,8 +38,11 @@ import java.util.concurrent.CompletableFuture;
  * jobs does so once the batch is confirmed. A failure in any step fails the batch, and the retry (as
  * a redelivery) finds the store's memory of the job, so state changes once and the broadcast and
  * history record are repeated with the same event.
+ *
+ * <p>A ghost's eviction takes the same path as a disconnect job, with the store's eviction command
+ * in place of the disconnect's.
  */
-public final class PresenceJobs implements ProcessJobs {
+public final class PresenceJobs implements ProcessJobs, EvictGhosts {
     private static final CompletableFuture<Void> NOTHING_TO_CONFIRM = CompletableFuture.completedFuture(null);
 
     private final JobParser parser;
@@ -60,10 +67,26 @@ public final class PresenceJobs implements ProcessJobs {
         for (int i = 0; i < jobs.size(); i++) {
             RawJob raw = jobs.get(i);
             try {
-                attempts.add(new Attempt(i, parser.parse(raw), raw.redelivered()));
+                attempts.add(new Attempt(i, parser.parse(raw), raw.redelivered(), Optional.empty()));
             } catch (InvalidJobException e) {
                 outcomes[i] = new Outcome.Rejected(e.getMessage());
             }
+        }
+        CompletableFuture<Void> confirmed = apply(attempts, outcomes, fence);
+        return new AppliedBatch(Arrays.asList(outcomes), confirmed);
+    }
+
+    @Override
+    public AppliedBatch evict(List<Eviction> evictions, Fence fence) {
+        Outcome[] outcomes = new Outcome[evictions.size()];
+        List<Attempt> attempts = new ArrayList<>(evictions.size());
+        for (int i = 0; i < evictions.size(); i++) {
+            Ghost ghost = evictions.get(i).ghost();
+            Actor actor = new Actor(ghost.appPid(), ghost.connection(), ghost.clientId(), PresenceJson.ghostSession(ghost),
+                    ghost.userJson());
+            PresenceJob.Disconnect disconnect = new PresenceJob.Disconnect(ghost.jobId(), actor, Optional.empty(),
+                    Optional.empty());
+            attempts.add(new Attempt(i, disconnect, evictions.get(i).redelivered(), Optional.of(ghost)));
         }
         CompletableFuture<Void> confirmed = apply(attempts, outcomes, fence);
         return new AppliedBatch(Arrays.asList(outcomes), confirmed);
@@ -96,7 +119,11 @@ public final class PresenceJobs implements ProcessJobs {
     private CompletableFuture<Void> applyTogether(List<Attempt> attempts, Outcome[] outcomes, Fence fence) {
         String now = Timestamps.format(clock.now());
         List<StoreCommand> commands = new ArrayList<>(attempts.size());
-        for (Attempt attempt : attempts) commands.add(command(attempt.job, attempt.job.timestamp().orElse(now)));
+        for (Attempt attempt : attempts) {
+            String timestamp = attempt.job.timestamp().orElse(now);
+            commands.add(attempt.evicting.<StoreCommand>map(ghost -> new StoreCommand.Evict(ghost, timestamp))
+                    .orElseGet(() -> command(attempt.job, timestamp)));
+        }
 
         List<StoreResult> results = store.apply(commands);
         if (results.size() != commands.size())
@@ -131,6 +158,10 @@ public final class PresenceJobs implements ProcessJobs {
                     + room(job));
             case DISCONNECTED -> new Outcome.Ignored("connection " + job.actor().connectionId()
                     + " disconnected recently; its late " + job.type().wireName() + " is ignored");
+            case EVICTED -> new Outcome.Ignored("connection " + job.actor().connectionId()
+                    + " was evicted as a ghost and has no heartbeat since; its late " + job.type().wireName() + " is ignored");
+            case NOT_STALE -> new Outcome.Ignored("connection " + job.actor().connectionId()
+                    + " is no ghost: its heartbeat is newer than the stale one, or gone with its session");
             case CHANGED -> new Outcome.Applied(events(job, result.rooms(), result.timestamp()));
         };
     }
@@ -172,9 +203,10 @@ public final class PresenceJobs implements ProcessJobs {
                 job.type().event(), job.actor().userJson());
     }
 
-    private record Attempt(int index, PresenceJob job, boolean redelivered) {
+    /** One job to apply; {@code evicting} when it is the eviction of that ghost rather than a disconnect. */
+    private record Attempt(int index, PresenceJob job, boolean redelivered, Optional<Ghost> evicting) {
         Attempt asRedelivery() {
-            return new Attempt(index, job, true);
+            return new Attempt(index, job, true, evicting);
         }
     }
 }

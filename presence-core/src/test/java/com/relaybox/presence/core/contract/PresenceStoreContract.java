@@ -2,10 +2,14 @@ package com.relaybox.presence.core.contract;
 
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.EventType;
+import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.Liveness;
+import com.relaybox.presence.core.port.out.Liveness.StaleCursor;
+import com.relaybox.presence.core.port.out.Liveness.StalePage;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,6 +55,17 @@ public abstract class PresenceStoreContract {
 
     /** Everything the store under test holds for {@link #app}. */
     protected abstract PresenceSnapshot snapshot();
+
+    /**
+     * Records the connection's last heartbeat at {@code millis} since the epoch, as RelayBox's session
+     * service does (CONTRACT §8), where the store under test reads heartbeats.
+     */
+    protected abstract void heartbeat(String connection, long millis);
+
+    /** The store under test as the ghost sweeper sees it. */
+    protected Liveness liveness() {
+        return (Liveness) store;
+    }
 
     @BeforeEach
     void createStore() {
@@ -226,6 +242,145 @@ public abstract class PresenceStoreContract {
         assertThat(effect).isEqualTo(Effect.CHANGED);
         assertThat(store.isMember(room("chat"), new ConnectionId(conn("c1")))).isTrue();
     }
+
+    // ---- ghosts (CONTRACT §8)
+
+    @Test
+    void theStaleReadFindsOnlyConnectionsInSomeRoomWithAnOldHeartbeat() {
+        apply(join("chat", "stale"));
+        apply(join("games", "stale"));
+        apply(join("chat", "fresh"));
+        apply(join("chat", "silent"));   // no heartbeat entry at all: never a ghost
+        heartbeat("stale", 1_000);
+        heartbeat("fresh", 9_000);
+        heartbeat("gone", 1_000);        // in no room
+
+        StalePage page = liveness().stale(Instant.ofEpochMilli(5_000), StaleCursor.START, 100);
+
+        assertThat(page.ghosts()).containsExactly(ghost("stale", 1_000));
+        assertThat(page.next()).as("fewer than the limit: the end").isEmpty();
+    }
+
+    @Test
+    void theStaleReadPagesThroughEveryOldHeartbeatOnceInTimeOrder() {
+        List<String> connections = List.of("a", "b", "c", "d", "e", "f", "g");
+        long[] scores = {1_000, 2_000, 2_000, 2_000, 2_000, 3_000, 4_000};
+        for (int i = 0; i < connections.size(); i++) {
+            apply(join("chat", connections.get(i)));
+            heartbeat(connections.get(i), scores[i]);
+        }
+        List<String> found = new ArrayList<>();
+        Optional<StaleCursor> cursor = Optional.of(StaleCursor.START);
+        int pages = 0;
+        while (cursor.isPresent()) {
+            StalePage page = liveness().stale(Instant.ofEpochMilli(4_000), cursor.get(), 2);
+            page.ghosts().forEach(ghost -> found.add(ghost.connection().value()));
+            cursor = page.next();
+            assertThat(++pages).as("pages end").isLessThan(10);
+        }
+
+        assertThat(found).containsExactly(conn("a"), conn("b"), conn("c"), conn("d"), conn("e"), conn("f"));
+    }
+
+    @Test
+    void anEvictionLeavesEveryRoomAndStaysUnconfirmedUntilConfirmed() {
+        apply(join("chat", "c1"));
+        apply(join("games", "c1"));
+        apply(join("chat", "c2"));
+        heartbeat("c1", 1_000);
+        Ghost ghost = liveness().stale(Instant.ofEpochMilli(5_000), StaleCursor.START, 10).ghosts().get(0);
+
+        StoreResult result = apply(new StoreCommand.Evict(ghost, "2024-10-03T14:00:00.000Z"));
+
+        assertThat(result.effect()).isEqualTo(Effect.CHANGED);
+        assertThat(result.rooms()).containsExactlyInAnyOrder(room("chat"), room("games"));
+        assertThat(snapshot().presenceSets()).containsOnlyKeys(conn("c2"));
+        assertThat(Invariants.violations(snapshot())).isEmpty();
+        assertThat(liveness().stale(Instant.ofEpochMilli(5_000), StaleCursor.START, 10).ghosts()).isEmpty();
+        assertThat(liveness().unconfirmed(10)).containsExactly(ghost);
+
+        liveness().confirmed(List.of(ghost));
+
+        assertThat(liveness().unconfirmed(10)).isEmpty();
+        StoreResult repeat = apply(new StoreCommand.Evict(ghost, "2030-01-01T00:00:00.000Z"));
+        assertThat(repeat).as("the same ghost is evicted once").isEqualTo(result.asRepeat());
+        assertThat(liveness().unconfirmed(10)).isEmpty();
+    }
+
+    @Test
+    void anEvictionOfAConnectionWhoseHeartbeatMovedOnChangesNothing() {
+        apply(join("chat", "c1"));
+        apply(join("chat", "c2"));
+        heartbeat("c1", 1_000);
+        heartbeat("c2", 1_000);
+        List<Ghost> ghosts = liveness().stale(Instant.ofEpochMilli(5_000), StaleCursor.START, 10).ghosts();
+        heartbeat("c1", 6_000);   // alive after all
+        removeHeartbeat("c2");    // its session ended: its own disconnect follows
+        PresenceSnapshot before = snapshot();
+
+        List<StoreResult> results = store.apply(ghosts.stream()
+                .<StoreCommand>map(ghost -> new StoreCommand.Evict(ghost, "2024-10-03T14:00:00.000Z")).toList());
+
+        assertThat(results).extracting(StoreResult::effect).containsExactly(Effect.NOT_STALE, Effect.NOT_STALE);
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(liveness().unconfirmed(10)).isEmpty();
+        assertThat(apply(join("games", "c1")).effect()).isEqualTo(Effect.CHANGED);
+    }
+
+    @Test
+    void aLateJoinOrUpdateAfterAnEvictionIsIgnoredUntilANewerHeartbeat() {
+        apply(join("chat", "c1"));
+        heartbeat("c1", 1_000);
+        Ghost ghost = liveness().stale(Instant.ofEpochMilli(5_000), StaleCursor.START, 10).ghosts().get(0);
+        apply(new StoreCommand.Evict(ghost, "2024-10-03T14:00:00.000Z"));
+
+        assertThat(apply(join("games", "c1")).effect()).isEqualTo(Effect.EVICTED);
+        assertThat(apply(update("chat", "c1", "{}")).effect()).isEqualTo(Effect.EVICTED);
+        assertThat(snapshot()).isEqualTo(new PresenceSnapshot(Map.of(), Map.of(), Map.of()));
+
+        heartbeat("c1", 7_000);
+
+        assertThat(apply(join("games", "c1")).effect()).isEqualTo(Effect.CHANGED);
+        assertThat(store.rooms(new ConnectionId(conn("c1")))).containsExactly(room("games"));
+        assertThat(apply(join("chat", "c1")).effect()).as("alive again for good").isEqualTo(Effect.CHANGED);
+    }
+
+    @Test
+    void aDisconnectAfterAnEvictionStillKeepsEveryLateJoinOut() {
+        apply(join("chat", "c1"));
+        heartbeat("c1", 1_000);
+        Ghost ghost = liveness().stale(Instant.ofEpochMilli(5_000), StaleCursor.START, 10).ghosts().get(0);
+        apply(new StoreCommand.Evict(ghost, "2024-10-03T14:00:00.000Z"));
+        apply(disconnect("c1"));
+        heartbeat("c1", 7_000);
+
+        assertThat(apply(join("chat", "c1")).effect()).isEqualTo(Effect.DISCONNECTED);
+    }
+
+    @Test
+    void oneCandidateAtATimeLeads() {
+        assertThat(liveness().lead(app + "-a", Duration.ofSeconds(30))).isTrue();
+        assertThat(liveness().lead(app + "-b", Duration.ofSeconds(30))).isFalse();
+        assertThat(liveness().lead(app + "-a", Duration.ofMillis(300))).as("the holder renews").isTrue();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        boolean taken;
+        do {
+            taken = liveness().lead(app + "-b", Duration.ofSeconds(30));
+        } while (!taken && System.nanoTime() < deadline);
+
+        assertThat(taken).as("the role passes on once the holder's term ends").isTrue();
+        assertThat(liveness().lead(app + "-a", Duration.ofSeconds(30))).isFalse();
+    }
+
+    /** The ghost the store reads for a connection joined by {@link #join(String, String)}. */
+    protected final Ghost ghost(String connection, long heartbeatMillis) {
+        return new Ghost(new ConnectionId(conn(connection)), heartbeatMillis, app, Optional.of(app + ":client-" + connection),
+                userJson(connection));
+    }
+
+    /** Removes the connection's heartbeat entry, as the session service does when a session ends. */
+    protected abstract void removeHeartbeat(String connection);
 
     // ---- idempotency
 
@@ -477,7 +632,11 @@ public abstract class PresenceStoreContract {
 
     private String memberJson(String connection, String dataJson, String timestamp, EventType event) {
         return PresenceJson.member(new Member(Optional.of(app + ":client-" + connection), new ConnectionId(conn(connection)),
-                dataJson, timestamp, event, "{\"id\":\"u-" + connection + "\",\"username\":\"user " + connection + "\"}"));
+                dataJson, timestamp, event, userJson(connection)));
+    }
+
+    private static String userJson(String connection) {
+        return "{\"id\":\"u-" + connection + "\",\"username\":\"user " + connection + "\"}";
     }
 
     private JobId nextJobId() {

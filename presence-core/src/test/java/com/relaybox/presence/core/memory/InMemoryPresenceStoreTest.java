@@ -32,6 +32,16 @@ class InMemoryPresenceStoreTest extends PresenceStoreContract {
         return new PresenceSnapshot(memory.indexes(), memory.memberHashes(), memory.presenceSets());
     }
 
+    @Override
+    protected void heartbeat(String connection, long millis) {
+        memory.heartbeat(new ConnectionId(conn(connection)), Instant.ofEpochMilli(millis));
+    }
+
+    @Override
+    protected void removeHeartbeat(String connection) {
+        memory.removeHeartbeat(new ConnectionId(conn(connection)));
+    }
+
     @Test
     void aJobIdIsRememberedForTheJobMemoryPeriodOnly() {
         Instant[] now = {Instant.parse("2024-10-03T00:00:00Z")};

@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.EventType;
+import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
@@ -17,11 +18,13 @@ import com.relaybox.presence.core.json.Jobs;
 import com.relaybox.presence.core.memory.InMemoryBroadcaster;
 import com.relaybox.presence.core.memory.InMemoryHistory;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.port.in.EvictGhosts;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
+import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
@@ -382,7 +385,7 @@ class PresenceJobsTest {
             public List<StoreResult> apply(List<StoreCommand> commands) {
                 for (StoreCommand command : commands)
                     if (corruptRoom.equals(command.match(StoreCommand.Join::room, StoreCommand.Update::room,
-                            StoreCommand.Leave::room, disconnect -> null)))
+                            StoreCommand.Leave::room, disconnect -> null, evict -> null)))
                         throw new CorruptStateException("presence:" + corrupt + ":members holds a string");
                 return store.apply(commands);
             }
@@ -443,5 +446,52 @@ class PresenceJobsTest {
         assertThat(broadcaster.events()).extracting(PresenceEvent::type)
                 .containsExactly(EventType.JOIN, EventType.UPDATE, EventType.LEAVE);
         assertThat(Optional.of(history.all().get(0).timestamp())).contains(Instant.parse("2024-10-03T14:49:14.329Z"));
+    }
+    // ---- ghosts (CONTRACT §8)
+
+    @Test
+    void anEvictionBroadcastsAndRecordsALeavePerRoomOnceUnlessRedelivered() {
+        jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
+        jobs.process(Jobs.raw("join", "job-2", Jobs.body("join", APP + ":games")));
+        store.heartbeat(CONN, now.minusSeconds(120));
+        Ghost ghost = store.stale(now.minusSeconds(90), Liveness.StaleCursor.START, 10).ghosts().get(0);
+
+        List<Outcome> first = evict(new EvictGhosts.Eviction(ghost, false));
+        now = now.plusSeconds(1);
+        List<Outcome> duplicate = evict(new EvictGhosts.Eviction(ghost, false));
+        List<Outcome> redelivered = evict(new EvictGhosts.Eviction(ghost, true));
+
+        assertThat(first.get(0)).isInstanceOf(Outcome.Applied.class);
+        assertThat(duplicate.get(0)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(redelivered.get(0)).isInstanceOf(Outcome.Applied.class);
+        List<InMemoryBroadcaster.Sent> leaves = broadcaster.sent().stream()
+                .filter(sent -> sent.event().type() == EventType.LEAVE).toList();
+        assertThat(leaves).hasSize(4);
+        assertThat(leaves.get(2).event().member()).as("a redelivery repeats the same data").isEqualTo(leaves.get(0).event().member());
+        JsonObject data = JsonParser.parseString(leaves.get(0).body()).getAsJsonObject().getAsJsonObject("data");
+        assertThat(data.get("clientId").getAsString()).isEqualTo(CLIENT);
+        assertThat(data.get("data").isJsonNull()).isTrue();
+        assertThat(history.all().stream().filter(r -> r.event() == EventType.LEAVE).map(HistoryRecord::jobId))
+                .containsOnly(ghost.jobId()).hasSize(2);
+    }
+
+    @Test
+    void anEvictionOfAConnectionThatHeartbeatAgainIsIgnored() {
+        jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
+        store.heartbeat(CONN, now.minusSeconds(120));
+        Ghost ghost = store.stale(now.minusSeconds(90), Liveness.StaleCursor.START, 10).ghosts().get(0);
+        store.heartbeat(CONN, now);
+
+        List<Outcome> outcomes = evict(new EvictGhosts.Eviction(ghost, false));
+
+        assertThat(outcomes.get(0)).isInstanceOf(Outcome.Ignored.class);
+        assertThat(((Outcome.Ignored) outcomes.get(0)).why()).contains("is no ghost");
+        assertThat(store.isMember(CHAT_ROOM, CONN)).isTrue();
+    }
+
+    private List<Outcome> evict(EvictGhosts.Eviction eviction) {
+        ProcessJobs.AppliedBatch applied = jobs.evict(List.of(eviction), Fence.UNFENCED);
+        Confirmations.await(applied.confirmed());
+        return applied.outcomes();
     }
 }

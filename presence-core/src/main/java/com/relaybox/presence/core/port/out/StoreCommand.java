@@ -1,6 +1,7 @@
 package com.relaybox.presence.core.port.out;
 
 import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.JobType;
 import com.relaybox.presence.core.domain.NspRoomId;
@@ -23,12 +24,12 @@ public sealed interface StoreCommand {
 
     /** The result of the function for this command's kind. */
     <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
-                Function<Disconnect, R> disconnect);
+                Function<Disconnect, R> disconnect, Function<Evict, R> evict);
 
     /** The kind of job this command applies. */
     default JobType type() {
         return match(join -> JobType.JOIN, update -> JobType.UPDATE, leave -> JobType.LEAVE,
-                disconnect -> JobType.DISCONNECT);
+                disconnect -> JobType.DISCONNECT, evict -> JobType.DISCONNECT);
     }
 
     /** Adds or replaces the member, stored as {@code memberJson}. */
@@ -42,7 +43,7 @@ public sealed interface StoreCommand {
 
         @Override
         public <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
-                           Function<Disconnect, R> disconnect) {
+                           Function<Disconnect, R> disconnect, Function<Evict, R> evict) {
             return join.apply(this);
         }
     }
@@ -58,7 +59,7 @@ public sealed interface StoreCommand {
 
         @Override
         public <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
-                           Function<Disconnect, R> disconnect) {
+                           Function<Disconnect, R> disconnect, Function<Evict, R> evict) {
             return update.apply(this);
         }
     }
@@ -72,7 +73,7 @@ public sealed interface StoreCommand {
 
         @Override
         public <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
-                           Function<Disconnect, R> disconnect) {
+                           Function<Disconnect, R> disconnect, Function<Evict, R> evict) {
             return leave.apply(this);
         }
     }
@@ -85,8 +86,37 @@ public sealed interface StoreCommand {
 
         @Override
         public <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
-                           Function<Disconnect, R> disconnect) {
+                           Function<Disconnect, R> disconnect, Function<Evict, R> evict) {
             return disconnect.apply(this);
+        }
+    }
+
+    /**
+     * Evicts a ghost (CONTRACT §8): only while the connection's heartbeat is still the stale one the
+     * sweeper saw, it leaves every room as a disconnect does, and its late joins and updates are
+     * ignored until a newer heartbeat. A changed eviction with rooms stays unconfirmed in the store
+     * until {@link Liveness#confirmed} says its broadcasts and history went out.
+     */
+    record Evict(Ghost ghost, String timestamp) implements StoreCommand {
+        public Evict {
+            Objects.requireNonNull(ghost, "ghost");
+            Objects.requireNonNull(timestamp, "timestamp");
+        }
+
+        @Override
+        public JobId jobId() {
+            return ghost.jobId();
+        }
+
+        @Override
+        public ConnectionId connection() {
+            return ghost.connection();
+        }
+
+        @Override
+        public <R> R match(Function<Join, R> join, Function<Update, R> update, Function<Leave, R> leave,
+                           Function<Disconnect, R> disconnect, Function<Evict, R> evict) {
+            return evict.apply(this);
         }
     }
 

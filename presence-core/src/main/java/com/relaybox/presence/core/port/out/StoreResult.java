@@ -23,7 +23,14 @@ public record StoreResult(boolean repeat, Effect effect, List<NspRoomId> rooms, 
         /** A leave or update of a connection that is not a member of the room. */
         NOT_A_MEMBER,
         /** A join or update of a connection disconnected within the tombstone period. */
-        DISCONNECTED
+        DISCONNECTED,
+        /** A join or update of a connection evicted as a ghost, with no heartbeat since. */
+        EVICTED,
+        /**
+         * An eviction of a connection whose heartbeat is no longer the stale one: a newer heartbeat
+         * came (it is alive), or none is left (its session ended, and its own disconnect follows).
+         */
+        NOT_STALE
     }
 
     public StoreResult {
