@@ -100,10 +100,10 @@ class EmbeddedApiTest {
         assertThat(beat.statusCode()).isEqualTo(200);
         assertThat(object(beat).get("connectionId").getAsString()).isEqualTo("app1:conn-9");
         assertThat(post("/v1/jobs", job("presence:join", "job-g1", ROOM, "app1:conn-9", "{}")).statusCode()).isEqualTo(202);
-        assertThat(get("/v1/rooms/" + encode(ROOM) + "/count").body()).isEqualTo("{\"count\":1}");
+        assertThat(get("/v1/rooms/" + encode(ROOM) + "/count").body()).isEqualTo("{\"count\":1}\n");
 
         Poll.await(Duration.ofSeconds(10), "the ghost gone from the room", () -> body("/v1/rooms/" + encode(ROOM) + "/count")
-                .equals("{\"count\":0}"));
+                .equals("{\"count\":0}\n"));
 
         JsonArray history = JsonParser.parseString(get("/v1/rooms/" + encode(ROOM) + "/history").body()).getAsJsonArray();
         assertThat(history).hasSize(2);
