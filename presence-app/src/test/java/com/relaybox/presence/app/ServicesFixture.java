@@ -60,7 +60,14 @@ final class ServicesFixture implements AutoCloseable {
         env.put("PRESENCE_DB_SCHEMA", schema.name());
         env.put("PRESENCE_HTTP_PORT", "0");
         env.put("PRESENCE_HEARTBEAT_KEY", heartbeatKey());
+        // The BullMQ intake runs by default: on a queue of this test's own, never RelayBox's queue:presence.
+        env.put("PRESENCE_BULLMQ_PREFIX", bullMqPrefix());
         return env;
+    }
+
+    /** The BullMQ key prefix of the queue {@link #env()} consumes when a test does not give one. */
+    String bullMqPrefix() {
+        return "it-" + appPid;
     }
 
     /**
@@ -187,6 +194,7 @@ final class ServicesFixture implements AutoCloseable {
         RedisKeys.deleteMatching(redis, "presence:" + appPid + ":*", "connection:" + appPid + ":*",
                 "presence-tombstone:" + appPid + ":*", "presence-job:" + jobPrefix + "*", "presence-job:ghost:*" + appPid + "*");
         for (String prefix : bullMqPrefixes) RedisKeys.deleteMatching(redis, "presence-job:" + prefix + ":*");
+        RedisKeys.deleteMatching(redis, bullMqPrefix() + ":*");
         RedisKeys.delete(redis, List.of(heartbeatKey(), "presence-sweeper:" + heartbeatKey(),
                 "presence-unconfirmed:" + heartbeatKey()));
         redis.close();
