@@ -1,8 +1,7 @@
 package com.relaybox.presence.adapter.rabbitmq;
 
-import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.contract.ForwardingStore;
 import com.relaybox.presence.core.domain.CorruptStateException;
-import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.PresenceStore;
@@ -19,42 +18,8 @@ final class StoreDecorators {
     private StoreDecorators() {
     }
 
-    /** Forwards everything; subclasses change {@link #apply}. */
-    abstract static class Forwarding implements PresenceStore {
-        final PresenceStore delegate;
-
-        Forwarding(PresenceStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<StoreResult> apply(List<StoreCommand> commands) {
-            return delegate.apply(commands);
-        }
-
-        @Override
-        public List<Member> memberPage(NspRoomId room, int offset, int count) {
-            return delegate.memberPage(room, offset, count);
-        }
-
-        @Override
-        public long count(NspRoomId room) {
-            return delegate.count(room);
-        }
-
-        @Override
-        public boolean isMember(NspRoomId room, ConnectionId connection) {
-            return delegate.isMember(room, connection);
-        }
-
-        @Override
-        public List<NspRoomId> rooms(ConnectionId connection) {
-            return delegate.rooms(connection);
-        }
-    }
-
     /** Unreachable for its next {@code failures} applies, as Redis would be while it restarts. */
-    static final class Flaky extends Forwarding {
+    static final class Flaky extends ForwardingStore {
         final AtomicInteger failuresLeft;
         final AtomicInteger failed = new AtomicInteger();
 
@@ -74,7 +39,7 @@ final class StoreDecorators {
     }
 
     /** Applies commands in order and throws CorruptStateException at the first one in the corrupt room. */
-    static final class Corrupt extends Forwarding {
+    static final class Corrupt extends ForwardingStore {
         final NspRoomId corrupt;
 
         Corrupt(PresenceStore delegate, NspRoomId corrupt) {
@@ -101,7 +66,7 @@ final class StoreDecorators {
     }
 
     /** Holds one apply (the first, or the n-th) until released, so a test can act while a batch is in flight. */
-    static final class Gated extends Forwarding {
+    static final class Gated extends ForwardingStore {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         private final AtomicInteger calls = new AtomicInteger();

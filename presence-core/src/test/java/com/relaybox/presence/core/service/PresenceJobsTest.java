@@ -2,13 +2,13 @@ package com.relaybox.presence.core.service;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.relaybox.presence.core.contract.ForwardingStore;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.JobId;
-import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.PresenceEvent;
@@ -380,7 +380,7 @@ class PresenceJobsTest {
     void aJobMeetingCorruptStateIsRejectedAndTheOthersOfItsBatchAreApplied() {
         String corrupt = APP + ":corrupt";
         NspRoomId corruptRoom = NspRoomId.parse(corrupt);
-        PresenceStore refusing = new PresenceStore() {
+        PresenceStore refusing = new ForwardingStore(store) {
             @Override
             public List<StoreResult> apply(List<StoreCommand> commands) {
                 for (StoreCommand command : commands)
@@ -388,26 +388,6 @@ class PresenceJobsTest {
                             StoreCommand.Leave::room, disconnect -> null, evict -> null)))
                         throw new CorruptStateException("presence:" + corrupt + ":members holds a string");
                 return store.apply(commands);
-            }
-
-            @Override
-            public List<Member> memberPage(NspRoomId room, int offset, int count) {
-                return store.memberPage(room, offset, count);
-            }
-
-            @Override
-            public long count(NspRoomId room) {
-                return store.count(room);
-            }
-
-            @Override
-            public boolean isMember(NspRoomId room, ConnectionId connection) {
-                return store.isMember(room, connection);
-            }
-
-            @Override
-            public List<NspRoomId> rooms(ConnectionId connection) {
-                return store.rooms(connection);
             }
         };
         jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), refusing, broadcaster, history, () -> now);
