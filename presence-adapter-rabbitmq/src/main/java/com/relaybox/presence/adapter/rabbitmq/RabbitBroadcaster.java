@@ -25,7 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * no bound queue: its broadcast is dropped by design). Each thread publishes on a channel of its
  * own, so what one thread broadcasts goes out in the order of its calls, and a call waits (or its
  * future completes) once for all its events' confirms.
- * It has its own connection, with automatic recovery.
+ * It has its own connection, with automatic recovery, for every caller but the shard workers: the
+ * events of a shard's batch, fenced by a {@link ShardFence}, go out on the connection that consumed
+ * them, so that they cannot go out once the broker has handed their queue to another instance.
  */
 public final class RabbitBroadcaster implements PresenceBroadcaster, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitBroadcaster.class);
@@ -64,6 +66,7 @@ public final class RabbitBroadcaster implements PresenceBroadcaster, AutoCloseab
             messages.add(new ConfirmedPublisher.Message(Topology.BROADCAST_EXCHANGE,
                     Shard.broadcastRoutingKey(event.room(), queueCount), false, PROPERTIES,
                     PresenceJson.broadcast(event, UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)));
+        if (fence instanceof ShardFence shard) return shard.publish(messages);
         // Asked at the last moment before publishing: the channel of the batch may have gone while it was applied.
         if (!fence.holds()) return CompletableFuture.failedFuture(Fence.lost());
         return publisher.publishInOrder(messages);

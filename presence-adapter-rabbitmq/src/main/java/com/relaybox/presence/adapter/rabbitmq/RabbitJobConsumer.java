@@ -51,6 +51,7 @@ public final class RabbitJobConsumer implements AutoCloseable {
     private final RabbitSettings settings;
     private final Connection connection;
     private final ConfirmedPublisher deadLetters;
+    private final ConfirmedPublisher broadcasts;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final List<ShardWorker> workers = new ArrayList<>();
     private final Object adminLock = new Object();
@@ -65,8 +66,9 @@ public final class RabbitJobConsumer implements AutoCloseable {
         this.settings = settings;
         this.connection = connection;
         this.deadLetters = new ConfirmedPublisher(connection, settings.confirmTimeout(), "dead-letter");
+        this.broadcasts = new ConfirmedPublisher(connection, settings.confirmTimeout(), "broadcast");
         for (int shard = 0; shard < settings.queueCount(); shard++)
-            workers.add(new ShardWorker(shard, settings, jobs, deadLetters, observer));
+            workers.add(new ShardWorker(shard, settings, jobs, deadLetters, broadcasts, observer));
     }
 
     public static RabbitJobConsumer consume(RabbitSettings settings, ProcessJobs jobs) {
@@ -183,6 +185,7 @@ public final class RabbitJobConsumer implements AutoCloseable {
                     + "and will be redelivered\"", settings.shutdownTimeout().toMillis());
         for (ShardWorker worker : workers) worker.closeChannel();
         deadLetters.close();
+        broadcasts.close();
         synchronized (adminLock) {
             if (adminChannel != null && adminChannel.isOpen()) {
                 try {

@@ -37,7 +37,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The pipeline's fence is the channel: once it is gone the broker has handed the queue (and the
  * batch's jobs) to another instance, so the batch's broadcasts fail instead of going out here too,
- * and it is left unacknowledged for that instance to apply, in order.
+ * and it is left unacknowledged for that instance to apply, in order. The batch carries it as a
+ * {@link ShardFence}, which the broadcaster publishes through (see there for why that is exact).
  */
 final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWorker.Applied> {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
@@ -49,6 +50,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
     private final RabbitSettings settings;
     private final ProcessJobs jobs;
     private final ConfirmedPublisher deadLetters;
+    private final ConfirmedPublisher broadcasts;
     private final JobConsumerObserver observer;
     private final BatchPipeline<JobDelivery, Applied> pipeline;
     private final PipelinedConsumer<JobDelivery> consumer;
@@ -58,12 +60,13 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
     }
 
     ShardWorker(int shard, RabbitSettings settings, ProcessJobs jobs, ConfirmedPublisher deadLetters,
-                JobConsumerObserver observer) {
+                ConfirmedPublisher broadcasts, JobConsumerObserver observer) {
         this.shard = shard;
         this.queue = Topology.shardQueue(shard);
         this.settings = settings;
         this.jobs = jobs;
         this.deadLetters = deadLetters;
+        this.broadcasts = broadcasts;
         this.observer = observer;
         BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), settings.batchMaxWait(),
                 MAX_BATCHES_IN_FLIGHT, settings.retryBackoffMin(), settings.retryBackoffMax(), 0, settings.confirmTimeout());
@@ -112,7 +115,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
     public BatchPipeline.Started<Applied> start(BatchPipeline.Batch<JobDelivery> batch) {
         List<RawJob> raws = new ArrayList<>(batch.items().size());
         for (JobDelivery delivery : batch.items()) raws.add(batch.retry() ? delivery.raw().asRedelivery() : delivery.raw());
-        ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, batch.fence());
+        ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, new ShardFence(consumer, batch.epoch(), broadcasts));
         CompletableFuture<Void> deadLettered = deadLetterRejected(batch.items(), applied.outcomes());
         return new BatchPipeline.Started<>(new Applied(raws, applied.outcomes()),
                 CompletableFuture.allOf(applied.confirmed(), deadLettered));

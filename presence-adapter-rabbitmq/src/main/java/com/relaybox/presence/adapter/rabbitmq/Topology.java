@@ -5,6 +5,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.relaybox.presence.adapter.rabbitmq.internal.QueueDeclaration;
 import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 
@@ -44,14 +45,15 @@ final class Topology {
             exchange(channel, JOB_EXCHANGE, BuiltinExchangeType.DIRECT, "direct");
             exchange(channel, DEAD_LETTER_EXCHANGE, BuiltinExchangeType.FANOUT, "fanout");
             exchange(channel, BROADCAST_EXCHANGE, BuiltinExchangeType.TOPIC, "topic");
-            queue(channel, DEAD_LETTER_QUEUE, Map.of("x-queue-type", settings.queueType().argument()),
+            int groupSize = settings.quorumInitialGroupSize();
+            queue(channel, DEAD_LETTER_QUEUE, Map.of("x-queue-type", settings.queueType().argument()), groupSize,
                     "x-queue-type=" + settings.queueType().argument());
             channel.queueBind(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, "");
             Map<String, Object> arguments = shardQueueArguments(settings.queueType());
             String described = "x-queue-type=" + settings.queueType().argument()
                     + ", x-single-active-consumer=true, x-dead-letter-exchange=" + DEAD_LETTER_EXCHANGE;
             for (int shard = 0; shard < settings.queueCount(); shard++) {
-                queue(channel, shardQueue(shard), arguments, described);
+                queue(channel, shardQueue(shard), arguments, groupSize, described);
                 channel.queueBind(shardQueue(shard), JOB_EXCHANGE, Integer.toString(shard));
             }
         });
@@ -101,12 +103,14 @@ final class Topology {
         }
     }
 
-    private static void queue(Channel channel, String name, Map<String, Object> arguments, String described)
-            throws IOException {
+    /** Declared on a channel of its own (see {@link QueueDeclaration}); the bindings go on {@code channel}. */
+    private static void queue(Channel channel, String name, Map<String, Object> arguments, int initialGroupSize,
+                              String described) throws IOException {
         try {
-            channel.queueDeclare(name, true, false, false, arguments);
+            QueueDeclaration.declareDurable(channel.getConnection(), name, arguments, initialGroupSize);
         } catch (IOException e) {
-            throw refusedOr(e, "queue '" + name + "'", "arguments", "durable, " + described);
+            throw refusedOr(e, "queue '" + name + "'", "arguments", "durable, " + described
+                    + (initialGroupSize > 0 ? ", " + QueueDeclaration.INITIAL_GROUP_SIZE + "=" + initialGroupSize : ""));
         }
     }
 

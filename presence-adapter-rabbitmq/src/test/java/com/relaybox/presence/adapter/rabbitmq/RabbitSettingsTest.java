@@ -3,6 +3,7 @@ package com.relaybox.presence.adapter.rabbitmq;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,6 +18,27 @@ class RabbitSettingsTest {
         assertThat(defaults.batchSize()).isLessThanOrEqualTo(defaults.prefetch());
         assertThat(defaults.batchMaxWait()).isEqualTo(Duration.ZERO);
         assertThat(defaults.connectionName()).isEqualTo("presence");
+        assertThat(defaults.addresses()).containsExactly(new BrokerAddress("127.0.0.1", 5672));
+        assertThat(defaults.heartbeat()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.quorumInitialGroupSize()).isZero();
+    }
+
+    @Test
+    void theHeartbeatIsWholeSecondsAndTheGroupSizeNeedsQuorumQueues() {
+        assertThatThrownBy(() -> defaults.withHeartbeat(Duration.ZERO))
+                .hasMessage("the heartbeat must be 1 to 60 whole seconds, got 0 ms");
+        assertThatThrownBy(() -> defaults.withHeartbeat(Duration.ofMillis(1500)))
+                .hasMessage("the heartbeat must be 1 to 60 whole seconds, got 1500 ms");
+        assertThatThrownBy(() -> defaults.withHeartbeat(Duration.ofSeconds(61)))
+                .hasMessage("the heartbeat must be 1 to 60 whole seconds, got 61000 ms");
+        assertThatThrownBy(() -> defaults.withQuorumInitialGroupSize(-1))
+                .hasMessage("the quorum initial group size must be between 1 and 100, got -1");
+        assertThatThrownBy(() -> defaults.withQueueType(QueueType.CLASSIC).withQuorumInitialGroupSize(3))
+                .hasMessage("the quorum initial group size applies to quorum queues only, but the queue type is classic");
+        assertThatThrownBy(() -> defaults.withQuorumInitialGroupSize(3).withQueueType(QueueType.CLASSIC))
+                .hasMessage("the quorum initial group size applies to quorum queues only, but the queue type is classic");
+        assertThatThrownBy(() -> defaults.withAddresses(List.of()))
+                .hasMessage("the RabbitMQ address list must name a node");
     }
 
     @Test
@@ -68,6 +90,12 @@ class RabbitSettingsTest {
     }
 
     @Test
+    void theGroupSizeIsKeptWithTheQuorumType() {
+        assertThat(defaults.withQuorumInitialGroupSize(3).withQueueType(QueueType.QUORUM).quorumInitialGroupSize())
+                .isEqualTo(3);
+    }
+
+    @Test
     void eachWithChangesItsOwnValues() {
         RabbitSettings settings = RabbitSettings.of("amqps://u:p@mq:5671/prod")
                 .withQueueCount(7)
@@ -76,10 +104,13 @@ class RabbitSettingsTest {
                 .withConnectionName("presence-eu")
                 .withConfirmTimeout(Duration.ofSeconds(3))
                 .withRetryBackoff(Duration.ofMillis(50), Duration.ofSeconds(2))
-                .withShutdownTimeout(Duration.ofSeconds(20));
+                .withShutdownTimeout(Duration.ofSeconds(20))
+                .withAddresses(List.of(new BrokerAddress("mq-1", 5671), new BrokerAddress("mq-2", 5671)))
+                .withHeartbeat(Duration.ofSeconds(5));
         // withBatching takes (batchSize, prefetch); the record keeps (prefetch, batchSize).
-        assertThat(settings).isEqualTo(new RabbitSettings(new AmqpEndpoint(true, "mq", 5671, "u", "p", "prod"), 7,
-                QueueType.CLASSIC, 500, 100, Duration.ZERO, "presence-eu", Duration.ofSeconds(3), Duration.ofMillis(50),
+        assertThat(settings).isEqualTo(new RabbitSettings(new AmqpEndpoint(true, "mq", 5671, "u", "p", "prod"),
+                List.of(new BrokerAddress("mq-1", 5671), new BrokerAddress("mq-2", 5671)), Duration.ofSeconds(5), 7,
+                QueueType.CLASSIC, 0, 500, 100, Duration.ZERO, "presence-eu", Duration.ofSeconds(3), Duration.ofMillis(50),
                 Duration.ofSeconds(2), Duration.ofSeconds(20)));
     }
 }

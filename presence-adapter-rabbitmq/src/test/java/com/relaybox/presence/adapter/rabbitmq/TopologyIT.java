@@ -95,6 +95,43 @@ class TopologyIT {
         });
     }
 
+    /**
+     * A deployment whose queues were created without an initial group size (or with another one)
+     * starts as before with one set: the size counts only for queues created now, and every other
+     * argument is still held to what the service declares.
+     */
+    @Test
+    void theQuorumInitialGroupSizeGoesOnNewQueuesAndDoesNotBreakExistingOnes() {
+        Map<String, Object> shard = Topology.shardQueueArguments(QueueType.QUORUM);
+        broker.withChannel(channel -> channel.queueDeclare("presence-0", true, false, false, shard));
+        Map<String, Object> createdWithFive = new java.util.HashMap<>(shard);
+        createdWithFive.put("x-quorum-initial-group-size", 5);
+        broker.withChannel(channel -> channel.queueDeclare("presence-1", true, false, false, createdWithFive));
+
+        RabbitSettings settings = TestSettings.of(broker).withQueueCount(3).withQuorumInitialGroupSize(3);
+        RabbitJobConsumer.consume(settings, jobs).close();
+        try (PresenceJobPublisher publisher = new PresenceJobPublisher(settings)) {
+            assertThat(publisher).isNotNull();
+        }
+        // Declared again exactly as the service declared each: accepted, so these are the arguments each has.
+        broker.withChannel(channel -> {
+            channel.queueDeclare("presence-0", true, false, false, shard);
+            channel.queueDeclare("presence-1", true, false, false, createdWithFive);
+            Map<String, Object> createdNow = new java.util.HashMap<>(shard);
+            createdNow.put("x-quorum-initial-group-size", 3);
+            channel.queueDeclare("presence-2", true, false, false, createdNow);
+            return null;
+        });
+
+        // A queue that differs in another argument still stops the start, with the group size in the message.
+        broker.withChannel(channel -> channel.queueDelete("presence-2"));
+        broker.withChannel(channel -> channel.queueDeclare("presence-2", true, false, false, Map.of("x-queue-type", "quorum")));
+        assertThatThrownBy(() -> RabbitJobConsumer.consume(settings, jobs))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("queue 'presence-2' already exists with other arguments")
+                .hasMessageContaining("x-quorum-initial-group-size=3");
+    }
+
     private long count(String queue) {
         return broker.withChannel(channel -> {
             AMQP.Queue.DeclareOk ok = channel.queueDeclarePassive(queue);

@@ -1,6 +1,7 @@
 package com.relaybox.presence.adapter.rabbitmq.history;
 
 import com.rabbitmq.client.Channel;
+import com.relaybox.presence.adapter.rabbitmq.internal.QueueDeclaration;
 
 import java.io.IOException;
 import java.util.Map;
@@ -11,15 +12,18 @@ final class HistoryTopology {
     }
 
     /**
-     * Declares the history queue and its dead-letter queue, durable, of the configured type. Idempotent:
-     * declaring them again with the same arguments changes nothing.
+     * Declares the history queue and its dead-letter queue, durable, of the configured type (and
+     * initial group size, see {@link QueueDeclaration}). Idempotent: declaring them again with the
+     * same arguments changes nothing.
      */
     static void declare(Channel channel, HistoryQueueSettings settings) throws IOException {
         String type = settings.queueType().argument();
-        channel.queueDeclare(settings.deadLetterQueue(), true, false, false, Map.of("x-queue-type", type));
-        channel.queueDeclare(settings.queue(), true, false, false, Map.of(
+        int groupSize = settings.rabbit().quorumInitialGroupSize();
+        QueueDeclaration.declareDurable(channel.getConnection(), settings.deadLetterQueue(), Map.of("x-queue-type", type),
+                groupSize);
+        QueueDeclaration.declareDurable(channel.getConnection(), settings.queue(), Map.of(
                 "x-queue-type", type,
                 "x-dead-letter-exchange", "",
-                "x-dead-letter-routing-key", settings.deadLetterQueue()));
+                "x-dead-letter-routing-key", settings.deadLetterQueue()), groupSize);
     }
 }

@@ -1,5 +1,6 @@
 package com.relaybox.presence.adapter.rabbitmq.internal;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -20,14 +21,17 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 
 /**
- * Opens the connections of this module: automatic recovery (connection, channels, topology,
- * consumers) on, a reconnect attempt every second, heartbeats every 20 s, TLS with the JVM's
- * trust store and host name verification for {@code amqps://}, and one log line per lifecycle
- * event (lost, recovered). Public only so that the other packages of this module can use it;
+ * Opens the connections of this module: to one of the settings' addresses (the client takes them
+ * in random order, so an instance's connections spread over a cluster's nodes), automatic recovery
+ * (connection, channels, topology, consumers) on, a reconnect attempt every second to the next
+ * address that answers, the settings' heartbeat, TLS with the JVM's trust store and host name
+ * verification for {@code amqps://}, and one log line per lifecycle event (lost, recovered, each
+ * naming the node). Public only so that the other packages of this module can use it;
  * it is not part of the adapter's API.
  */
 public final class RabbitConnections {
@@ -86,8 +90,6 @@ public final class RabbitConnections {
     private static Connection open(RabbitSettings settings, String role, boolean recovering) {
         AmqpEndpoint endpoint = settings.endpoint();
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(endpoint.host());
-        factory.setPort(endpoint.port());
         factory.setUsername(endpoint.username());
         factory.setPassword(endpoint.password());
         factory.setVirtualHost(endpoint.virtualHost());
@@ -95,7 +97,7 @@ public final class RabbitConnections {
         factory.setTopologyRecoveryEnabled(recovering);
         factory.setTopologyRecoveryFilter(CONSUMERS_ONLY);
         factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
-        factory.setRequestedHeartbeat(20);
+        factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
         factory.setConnectionTimeout(10_000);
         factory.setExceptionHandler(new OneLineExceptionHandler());
         if (endpoint.tls()) {
@@ -109,10 +111,11 @@ public final class RabbitConnections {
         String name = settings.connectionName() + "-" + role;
         Connection connection;
         try {
-            connection = factory.newConnection(name);
+            connection = factory.newConnection(settings.addresses().stream()
+                    .map(address -> new Address(address.host(), address.port())).toList(), name);
         } catch (IOException | TimeoutException e) {
-            throw new DependencyUnavailableException("cannot connect to RabbitMQ at " + endpoint + " as " + name + ": "
-                    + describe(e), e);
+            throw new DependencyUnavailableException("cannot connect to RabbitMQ at " + endpoint + nodes(settings) + " as "
+                    + name + ": " + describe(e), e);
         }
         connection.addShutdownListener(cause -> {
             if (!cause.isInitiatedByApplication())
@@ -125,7 +128,8 @@ public final class RabbitConnections {
         if (connection instanceof Recoverable recoverableConnection) recoverableConnection.addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {
-                LOG.info("event=rabbitmq_connection_recovered connection={} rabbitmq={}", name, endpoint);
+                LOG.info("event=rabbitmq_connection_recovered connection={} rabbitmq={} node={}", name, endpoint,
+                        node((Connection) recoverable));
             }
 
             @Override
@@ -133,8 +137,19 @@ public final class RabbitConnections {
                 LOG.info("event=rabbitmq_connection_recovering connection={} rabbitmq={}", name, endpoint);
             }
         });
-        LOG.info("event=rabbitmq_connection_open connection={} rabbitmq={}", name, endpoint);
+        LOG.info("event=rabbitmq_connection_open connection={} rabbitmq={} node={}", name, endpoint, node(connection));
         return connection;
+    }
+
+    /** The node a connection is on now, as {@code ip:port}. */
+    public static String node(Connection connection) {
+        return connection.getAddress().getHostAddress() + ":" + connection.getPort();
+    }
+
+    private static String nodes(RabbitSettings settings) {
+        List<String> nodes = settings.addresses().stream().map(Object::toString).toList();
+        return nodes.equals(List.of(settings.endpoint().host() + ":" + settings.endpoint().port())) ? ""
+                : " (nodes " + String.join(",", nodes) + ")";
     }
 
     /**
