@@ -18,7 +18,7 @@ import java.util.OptionalInt;
 /**
  * {@code java -jar presence-app.jar dlq list|replay [--limit N] [--dry-run]}: the operator's view of
  * {@code presence-dlq}, one {@code key=value} line per letter and one summary line. Reads only
- * {@code RABBIT_MQ_CONNECTION_STRING} and {@code RABBIT_MQ_QUEUE_COUNT} (environment or {@code .env}).
+ * {@code RABBIT_MQ_CONNECTION_STRING}, {@code RABBIT_MQ_ADDRESSES} and {@code RABBIT_MQ_QUEUE_COUNT} (environment or {@code .env}).
  * Exit 0 when done, 1 when the broker failed (a replay says how far it got), 2 for a usage or
  * configuration mistake.
  */

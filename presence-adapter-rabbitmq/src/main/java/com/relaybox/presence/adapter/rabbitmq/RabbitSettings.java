@@ -97,7 +97,8 @@ public record RabbitSettings(AmqpEndpoint endpoint, List<BrokerAddress> addresse
     public static int requireQuorumInitialGroupSize(int size, QueueType queueType) {
         Objects.requireNonNull(queueType, "queueType");
         if (size < 0 || size > 100)
-            throw new IllegalArgumentException("the quorum initial group size must be between 1 and 100, got " + size);
+            throw new IllegalArgumentException("the quorum initial group size must be between 1 and 100 (0: the broker's "
+                    + "default), got " + size);
         if (size > 0 && queueType != QueueType.QUORUM)
             throw new IllegalArgumentException("the quorum initial group size applies to quorum queues only, but the "
                     + "queue type is " + queueType.argument());

@@ -32,7 +32,7 @@ class RabbitSettingsTest {
         assertThatThrownBy(() -> defaults.withHeartbeat(Duration.ofSeconds(61)))
                 .hasMessage("the heartbeat must be 1 to 60 whole seconds, got 61000 ms");
         assertThatThrownBy(() -> defaults.withQuorumInitialGroupSize(-1))
-                .hasMessage("the quorum initial group size must be between 1 and 100, got -1");
+                .hasMessage("the quorum initial group size must be between 1 and 100 (0: the broker's default), got -1");
         assertThatThrownBy(() -> defaults.withQueueType(QueueType.CLASSIC).withQuorumInitialGroupSize(3))
                 .hasMessage("the quorum initial group size applies to quorum queues only, but the queue type is classic");
         assertThatThrownBy(() -> defaults.withQuorumInitialGroupSize(3).withQueueType(QueueType.CLASSIC))

@@ -7,6 +7,7 @@ import com.relaybox.presence.adapter.bullmq.BullMqSettings;
 import com.relaybox.presence.adapter.postgres.HistoryRetention;
 import com.relaybox.presence.adapter.postgres.PostgresSettings;
 import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
+import com.relaybox.presence.adapter.rabbitmq.BrokerAddress;
 import com.relaybox.presence.adapter.rabbitmq.QueueType;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.adapter.rabbitmq.history.HistoryQueueSettings;
@@ -140,6 +141,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                 .orElseThrow(() -> new ConfigException(RABBIT_MQ_CONNECTION_STRING.name(),
                         "is not set, but the dlq command needs it"));
         return RabbitSettings.of(endpoint)
+                .withAddresses(read.addresses(endpoint.port()).orElse(List.of(new BrokerAddress(endpoint.host(), endpoint.port()))))
                 .withQueueCount(read.number(RABBIT_MQ_QUEUE_COUNT, RabbitSettings.DEFAULT_QUEUE_COUNT,
                         RabbitSettings::requireQueueCount));
     }
@@ -157,7 +159,13 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                 .map(value -> read.accepted(RABBIT_MQ_CONNECTION_STRING, () -> AmqpEndpoint.parse(value)));
         int queueCount = read.number(RABBIT_MQ_QUEUE_COUNT, RabbitSettings.DEFAULT_QUEUE_COUNT,
                 RabbitSettings::requireQueueCount);
+        // Checked whatever the mode; a port left out is the connection string's (AMQP's default without one).
+        Optional<List<BrokerAddress>> addresses = read.addresses(endpoint.map(AmqpEndpoint::port).orElse(5672));
         QueueType queueType = read.text(RABBIT_MQ_QUEUE_TYPE, QueueType.QUORUM.argument(), QueueType::parse);
+        int groupSize = read.number(RABBIT_MQ_QUORUM_INITIAL_GROUP_SIZE, 0,
+                size -> RabbitSettings.requireQuorumInitialGroupSize(size, queueType));
+        Duration heartbeat = read.seconds(RABBIT_MQ_HEARTBEAT_S, RabbitSettings.DEFAULT_HEARTBEAT,
+                RabbitSettings::requireHeartbeat);
         int batchSize = read.number(PRESENCE_BATCH_SIZE, RabbitSettings.DEFAULT_BATCH_SIZE,
                 RabbitSettings::requireBatchSize);
         Duration batchWait = read.millis(PRESENCE_BATCH_MAX_WAIT_MS, RabbitSettings.DEFAULT_BATCH_MAX_WAIT,
@@ -202,8 +210,11 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                     + " (services mode because " + mode.reason + ")");
 
         RabbitSettings rabbit = RabbitSettings.of(endpoint.get())
+                .withAddresses(addresses.orElse(List.of(new BrokerAddress(endpoint.get().host(), endpoint.get().port()))))
+                .withHeartbeat(heartbeat)
                 .withQueueCount(queueCount)
                 .withQueueType(queueType)
+                .withQuorumInitialGroupSize(groupSize)
                 .withBatching(batchSize, prefetch, batchWait)
                 .withShutdownTimeout(CONSUMER_SHUTDOWN);
         return Optional.of(new ServicesConfig(
@@ -317,6 +328,12 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
             }
             throw new ConfigException(variable.name(), "must be a port number between 1 and 65535, got '"
                     + abbreviate(value.get()) + "'");
+        }
+
+        /** The cluster's nodes, a port left out being the connection string's. */
+        Optional<List<BrokerAddress>> addresses(int defaultPort) {
+            return string(RABBIT_MQ_ADDRESSES).map(value -> accepted(RABBIT_MQ_ADDRESSES,
+                    () -> BrokerAddress.parseList(value, defaultPort)));
         }
 
         boolean bool(Variable variable, boolean fallback) {

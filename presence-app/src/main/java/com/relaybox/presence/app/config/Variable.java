@@ -27,7 +27,10 @@ public enum Variable {
 
     RABBIT_MQ_CONNECTION_STRING("—", "amqp[s]://user:password@host:port/vhost (secret; services mode: required)"),
     RABBIT_MQ_QUEUE_COUNT("5", "shard queues presence-0..N-1, 1-1000, the same in every RelayBox service"),
+    RABBIT_MQ_ADDRESSES("unset", "cluster nodes host[:port],host[:port],... in place of the connection string's host:port"),
     RABBIT_MQ_QUEUE_TYPE("quorum", "quorum or classic"),
+    RABBIT_MQ_QUORUM_INITIAL_GROUP_SIZE("unset", "replicas of each quorum queue created, 1-100; unset or 0: the broker's default"),
+    RABBIT_MQ_HEARTBEAT_S("2", "AMQP heartbeat timeout, 1-60 s: a frozen instance's queues move after about twice this"),
     PRESENCE_BATCH_SIZE("200", "most jobs of one shard applied at once, 1-10000"),
     PRESENCE_BATCH_MAX_WAIT_MS("0", "wait this long for a batch to fill, 0-1000"),
     RABBIT_MQ_PREFETCH("400", "unacknowledged jobs per shard queue, PRESENCE_BATCH_SIZE-65535"),

@@ -3,6 +3,7 @@ package com.relaybox.presence.app.config;
 import com.relaybox.presence.adapter.postgres.HistoryRetention;
 import com.relaybox.presence.adapter.postgres.PostgresSettings;
 import com.relaybox.presence.adapter.rabbitmq.AmqpEndpoint;
+import com.relaybox.presence.adapter.rabbitmq.BrokerAddress;
 import com.relaybox.presence.adapter.rabbitmq.QueueType;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.adapter.redis.RedisSettings;
@@ -136,6 +137,11 @@ class ConfigTest {
             "RABBIT_MQ_QUEUE_COUNT|five|must be a whole number, got 'five'",
             "RABBIT_MQ_QUEUE_COUNT|99999999999|is out of range, got '99999999999'",
             "RABBIT_MQ_QUEUE_TYPE|stream|the queue type must be 'quorum' or 'classic', got 'stream'",
+            "RABBIT_MQ_ADDRESSES|rabbit-1:5672,,rabbit-3|address 2 is empty; expected host:port,host:port",
+            "RABBIT_MQ_ADDRESSES|rabbit-1:amqp|address 1 ('rabbit-1:amqp') has port 'amqp', not a number between 1 and 65535",
+            "RABBIT_MQ_HEARTBEAT_S|0|the heartbeat must be 1 to 60 whole seconds, got 0 ms",
+            "RABBIT_MQ_HEARTBEAT_S|often|must be a whole number, got 'often'",
+            "RABBIT_MQ_QUORUM_INITIAL_GROUP_SIZE|101|the quorum initial group size must be between 1 and 100 (0: the broker's default), got 101",
             "LOG_LEVEL|verbose|must be one of error, warn, info, debug, got 'verbose'",
             "PRESENCE_INTAKES|kafka|must be a comma-separated list of rabbitmq and bullmq, got 'kafka'",
             "PRESENCE_INTAKES|bullmq,bullmq|names bullmq twice",
@@ -225,6 +231,29 @@ class ConfigTest {
                 "amqps://pres%40ence:p%3Ass+w@rabbit.example:5999/relay%2Fbox")).services().orElseThrow().rabbit().endpoint();
         assertThat(rabbit).isEqualTo(new AmqpEndpoint(true, "rabbit.example", 5999, "pres@ence", "p:ss+w", "relay/box"));
         assertThat(rabbit.toString()).isEqualTo("amqps://pres@ence@rabbit.example:5999/relay%2Fbox");
+    }
+
+    @Test
+    void aClusterIsItsNodesWithTheConnectionStringsCredentialsAndVhost() {
+        RabbitSettings rabbit = config(with(services(), "RABBIT_MQ_CONNECTION_STRING", "amqp://u:p@rabbit-1:5673/relaybox",
+                "RABBIT_MQ_ADDRESSES", "rabbit-1, rabbit-2:5680 ,rabbit-3", "RABBIT_MQ_QUORUM_INITIAL_GROUP_SIZE", "3",
+                "RABBIT_MQ_HEARTBEAT_S", "5")).services().orElseThrow().rabbit();
+        assertThat(rabbit.addresses()).containsExactly(new BrokerAddress("rabbit-1", 5673),
+                new BrokerAddress("rabbit-2", 5680), new BrokerAddress("rabbit-3", 5673));
+        assertThat(rabbit.endpoint().virtualHost()).isEqualTo("relaybox");
+        assertThat(rabbit.quorumInitialGroupSize()).isEqualTo(3);
+        assertThat(rabbit.heartbeat()).isEqualTo(Duration.ofSeconds(5));
+
+        RabbitSettings single = config(services()).services().orElseThrow().rabbit();
+        assertThat(single.addresses()).containsExactly(new BrokerAddress(single.endpoint().host(), single.endpoint().port()));
+        assertThat(single.quorumInitialGroupSize()).isZero();
+        assertThat(single.heartbeat()).isEqualTo(Duration.ofSeconds(2));
+
+        ConfigException classic = error(with(services(), "RABBIT_MQ_QUEUE_TYPE", "classic",
+                "RABBIT_MQ_QUORUM_INITIAL_GROUP_SIZE", "3"));
+        assertThat(classic.variable()).isEqualTo("RABBIT_MQ_QUORUM_INITIAL_GROUP_SIZE");
+        assertThat(classic.problem()).isEqualTo("the quorum initial group size applies to quorum queues only, but the queue "
+                + "type is classic");
     }
 
     @Test
