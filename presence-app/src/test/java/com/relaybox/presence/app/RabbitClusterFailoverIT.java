@@ -1,0 +1,219 @@
+package com.relaybox.presence.app;
+
+import com.google.gson.JsonParser;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.relaybox.presence.adapter.rabbitmq.BrokerAddress;
+import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
+import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.testkit.Poll;
+import com.relaybox.presence.testkit.RabbitCluster;
+import com.relaybox.presence.testkit.RedisKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The service on a real three-node RabbitMQ cluster (quorum queues, three replicas each), under a
+ * stream of jobs: the node leading the shard queues is killed (SIGKILL), started again, then the
+ * node the service consumes through is killed. Nothing is lost, each room's jobs are applied and
+ * first broadcast in order, history is exact, and the service is the same process throughout.
+ * Redis and PostgreSQL are the shared ones (keys and schema of the test's own).
+ */
+class RabbitClusterFailoverIT {
+    private static final int ROOMS = 8;
+    private static final int JOBS_PER_ROOM = 2_000;
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killingTheLeadersNodeThenTheServicesNodeLosesNothingAndKeepsEachRoomsOrder() throws Exception {
+        try (ServicesFixture services = new ServicesFixture(); RabbitCluster cluster = RabbitCluster.start(3)) {
+            List<RabbitCluster.Node> nodes = cluster.nodes();
+            String addresses = RabbitCluster.addresses(nodes);
+            RabbitSettings rabbit = RabbitSettings.of(RabbitCluster.uri(nodes.get(0)))
+                    .withAddresses(BrokerAddress.parseList(addresses, 5672))
+                    .withQueueCount(ServicesFixture.QUEUE_COUNT)
+                    .withQuorumInitialGroupSize(3)
+                    .withConnectionName("it-cluster");
+            // Declared through node 2 alone, so the shard queues' leaders are there (the broker places a
+            // quorum queue's leader on the node of the connection declaring it).
+            new PresenceJobPublisher(rabbit.withAddresses(List.of(new BrokerAddress("127.0.0.1", nodes.get(1).amqpPort))))
+                    .close();
+            assertThat(cluster.onlineMembers(nodes.get(0))).as("three replicas of every queue")
+                    .containsEntry("presence-0", 3).containsEntry("presence-dlq", 3);
+
+            try (Listener broadcasts = new Listener(nodes, services.appPid);
+                 PresenceJobPublisher publisher = new PresenceJobPublisher(rabbit)) {
+                Map<String, String> env = services.env();
+                env.put("RABBIT_MQ_CONNECTION_STRING", RabbitCluster.uri(nodes.get(0)));
+                env.put("RABBIT_MQ_ADDRESSES", addresses);
+                env.put("RABBIT_MQ_QUORUM_INITIAL_GROUP_SIZE", "3");
+                env.put("PRESENCE_INTAKES", "rabbitmq");
+                RoomStreams rooms = new RoomStreams(services.appPid, 0, ROOMS, JOBS_PER_ROOM);
+                AtomicInteger published = new AtomicInteger();
+                try (JarProcess service = JarProcess.start(dir, env)) {
+                    service.awaitStarted();
+                    CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> publish(services, publisher, rooms,
+                            published));
+
+                    awaitProgress(broadcasts, rooms.total() / 6, cluster);
+                    RabbitCluster.Node leader = cluster.leaders(nodes.get(0)).get("presence-0");
+                    cluster.kill(leader);
+                    System.out.println("[cluster] killed the shard queues' leader " + leader + " at " + broadcasts.size()
+                            + " broadcasts");
+                    RabbitCluster.Node alive = nodes.stream().filter(node -> node != leader).findFirst().orElseThrow();
+                    awaitProgress(broadcasts, broadcasts.size() + rooms.total() / 20, cluster);
+                    cluster.restart(leader);
+                    Poll.await(WAIT, "every queue back to three online replicas", () ->
+                            cluster.onlineMembers(alive).entrySet().stream().filter(q -> q.getKey().startsWith("presence"))
+                                    .allMatch(q -> q.getValue() == 3));
+
+                    List<Integer> consumerPorts = cluster.connectionPorts(alive, "presence-consumer");
+                    assertThat(consumerPorts).as("the service's consumer connection").hasSize(1);
+                    RabbitCluster.Node servicesNode = cluster.byPort(consumerPorts.get(0));
+                    awaitProgress(broadcasts, broadcasts.size() + rooms.total() / 20, cluster);
+                    assertThat(published.get()).as("jobs still to come when the service's node dies").isLessThan(rooms.total());
+                    cluster.kill(servicesNode);
+                    System.out.println("[cluster] killed the service's node " + servicesNode + " at " + broadcasts.size()
+                            + " broadcasts");
+
+                    stream.get(3, TimeUnit.MINUTES);
+                    Poll.await(WAIT, "every job applied", () -> rooms.allApplied(services.redis));
+                    Poll.await(WAIT, "all history in PostgreSQL", () -> historyCount(services) >= rooms.total());
+                    Poll.await(WAIT, "every job's first broadcast", () -> broadcasts.distinctSeqs() >= rooms.total());
+                    service.awaitLine(line -> line.contains("event=rabbitmq_connection_recovered connection=presence-consumer"),
+                            WAIT);
+                    assertThat(service.lines()).as("the service was never restarted")
+                            .noneMatch(line -> line.contains("event=start_failed"));
+                    service.terminate();
+                    assertThat(service.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
+                } finally {
+                    System.out.println("[cluster] " + cluster.describe());
+                }
+
+                int total = rooms.total();
+                assertThat(published.get()).isEqualTo(total);
+                assertThat(RedisKeys.scan(services.redis, "presence-job:" + services.jobPrefix + "*")).hasSize(total);
+                rooms.assertOneMemberEach(services.redis);
+                assertThat(services.historyCounts()).containsExactly(total, total);
+                rooms.assertFirstSightsInOrder(broadcasts.received);
+            }
+        }
+    }
+
+    private static long historyCount(ServicesFixture services) {
+        try {
+            return services.historyCounts()[0];
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitProgress(Listener broadcasts, int atLeast, RabbitCluster cluster) {
+        if (!Poll.until(WAIT, () -> broadcasts.size() >= atLeast))
+            throw new AssertionError("fewer than " + atLeast + " broadcasts (" + broadcasts.size() + "); the cluster:\n"
+                    + cluster.describe());
+    }
+
+    /**
+     * Every room's jobs, interleaved, 40 at a time, about 300 a second, so that the stream lasts
+     * through both node losses;
+     * a publish that fails (its node died) is made again with the same ids once the publisher has
+     * moved to another node.
+     */
+    private static void publish(ServicesFixture services, PresenceJobPublisher publisher, RoomStreams rooms,
+                                AtomicInteger published) {
+        List<PresenceJobPublisher.Job> batch = new ArrayList<>();
+        for (int seq = 0; seq < rooms.perRoom; seq++) {
+            for (int r : rooms.indices())
+                batch.add(PresenceJobPublisher.Job.of(RoomStreams.type(seq), rooms.body(r, seq), services.jobPrefix + r + "-" + seq));
+            if (batch.size() >= 40 || seq == rooms.perRoom - 1) {
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (true) {
+                    try {
+                        publisher.publishAll(batch);
+                        break;
+                    } catch (DependencyUnavailableException e) {
+                        if (System.nanoTime() > deadline) throw e;
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                    }
+                }
+                published.addAndGet(batch.size());
+                batch.clear();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(125));
+            }
+        }
+    }
+
+    /**
+     * The broadcasts of the test's app, as the realtime service would receive them, through node
+     * losses: a quorum queue of its own (its messages survive a node), consumed with manual
+     * acknowledgement by a recovering connection to any node.
+     */
+    private static final class Listener implements AutoCloseable {
+        final ConcurrentLinkedQueue<ServicesFixture.Broadcast> received = new ConcurrentLinkedQueue<>();
+        private final Connection connection;
+
+        Listener(List<RabbitCluster.Node> nodes, String appPid) throws Exception {
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setUsername("guest");
+            factory.setPassword("guest");
+            factory.setAutomaticRecoveryEnabled(true);
+            factory.setNetworkRecoveryInterval(500);
+            connection = factory.newConnection(nodes.stream().map(node -> new Address("127.0.0.1", node.amqpPort)).toList(),
+                    "it-broadcasts");
+            Channel channel = connection.createChannel();
+            channel.exchangeDeclare("ds.rooms.durable", "topic", true);
+            channel.queueDeclare("it-broadcasts", true, false, false, Map.of("x-queue-type", "quorum"));
+            for (int shard = 0; shard < ServicesFixture.QUEUE_COUNT; shard++)
+                channel.queueBind("it-broadcasts", "ds.rooms.durable", "$$:" + appPid + ":" + shard);
+            channel.basicQos(500);
+            channel.basicConsume("it-broadcasts", false, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                        throws IOException {
+                    String raw = new String(body, StandardCharsets.UTF_8);
+                    received.add(new ServicesFixture.Broadcast(envelope.getRoutingKey(), raw,
+                            JsonParser.parseString(raw).getAsJsonObject()));
+                    getChannel().basicAck(envelope.getDeliveryTag(), false);
+                }
+            });
+        }
+
+        int size() {
+            return received.size();
+        }
+
+        long distinctSeqs() {
+            return received.stream().map(b -> b.room() + "#" + b.data().getAsJsonObject("data").get("seq")).distinct().count();
+        }
+
+        @Override
+        public void close() throws IOException {
+            connection.abort(5_000);
+        }
+    }
+}
