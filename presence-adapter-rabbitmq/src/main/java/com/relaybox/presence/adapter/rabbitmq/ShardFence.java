@@ -32,8 +32,15 @@ final class ShardFence implements Fence {
         return consumer.holds(epoch);
     }
 
-    /** Publishes on the calling thread's own channel of the consumer's connection, if the epoch still holds. */
+    /**
+     * Publishes on the calling thread's own channel of the consumer's connection, if the epoch still
+     * holds right before the first message goes out. The epoch ends the moment the client learns
+     * its channel is gone, before the connection can recover, and that channel publishes only on
+     * the connection it was opened on: so what is sent goes out on this epoch's connection, which
+     * the broker either still has open (this consumer still holds the queue) or has closed (and
+     * discards it), or is not sent at all.
+     */
     CompletableFuture<Void> publish(List<ConfirmedPublisher.Message> messages) {
-        return consumer.whileHolding(epoch, () -> broadcasts.publishInOrder(messages));
+        return broadcasts.publishInOrder(messages, this::holds);
     }
 }

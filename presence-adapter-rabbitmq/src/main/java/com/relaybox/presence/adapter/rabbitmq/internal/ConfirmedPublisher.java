@@ -5,8 +5,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.Fence;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Publishes lists of messages with publisher confirms, from many threads at once. Every list is
@@ -32,7 +35,9 @@ import java.util.concurrent.TimeoutException;
  * thread publishes reach the broker in the order of the calls even while earlier ones await their
  * confirms (the shard workers rely on this). {@link #publish} borrows a channel from a pool and
  * waits, for callers on short-lived threads. A channel that failed in any way is closed and
- * forgotten; the next call opens a fresh one.
+ * forgotten; the next call opens a fresh one. A channel publishes only on the connection it was
+ * opened on: once that connection is lost its channel fails, even after the connection recovers,
+ * so nothing meant for a connection that is gone goes out on its successor.
  *
  * <p>Public only so that the other packages of this module can use it; not part of the adapter's API.
  */
@@ -79,6 +84,17 @@ public final class ConfirmedPublisher implements AutoCloseable {
      * broker in the order of its calls.
      */
     public CompletableFuture<Void> publishInOrder(List<Message> messages) {
+        return publishInOrder(messages, () -> true);
+    }
+
+    /**
+     * {@link #publishInOrder(List)}, if {@code holds} is still true once the channel is ready,
+     * right before the first message goes out; otherwise nothing is sent and the future fails with
+     * {@link Fence#lost()}. As the channel publishes only on the connection it was opened on, a
+     * {@code holds} that turns false when that connection is lost makes an exact fence: what is
+     * sent after it was asked goes out on that connection or fails.
+     */
+    public CompletableFuture<Void> publishInOrder(List<Message> messages, BooleanSupplier holds) {
         if (messages.isEmpty()) return CompletableFuture.completedFuture(null);
         try {
             Lane lane = ownLane.get();
@@ -93,6 +109,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
                 ownLanes.add(lane);
                 if (closed) lane.close();   // close() may have run meanwhile
             }
+            if (!holds.getAsBoolean()) return CompletableFuture.failedFuture(Fence.lost());
             return lane.publish(messages);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -135,6 +152,8 @@ public final class ConfirmedPublisher implements AutoCloseable {
      */
     private final class Lane implements ConfirmListener {
         private final Channel channel;
+        /** What the messages go out on: the channel of the connection it was opened on, never a recovered one. */
+        private final Channel ownConnectionsChannel;
         private final Thread owner;
         private final ConcurrentSkipListMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
         private int returnedSinceLastConfirm;
@@ -142,6 +161,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
 
         Lane(Channel channel, Thread owner) {
             this.channel = channel;
+            this.ownConnectionsChannel = channel instanceof AutorecoveringChannel recovering ? recovering.getDelegate() : channel;
             this.owner = owner;
             // basic.return comes before the basic.ack of the same message, on the same thread.
             channel.addReturnListener(message -> returnedSinceLastConfirm++);
@@ -154,17 +174,17 @@ public final class ConfirmedPublisher implements AutoCloseable {
         }
 
         boolean isUsable() {
-            return !broken && channel.isOpen();
+            return !broken && ownConnectionsChannel.isOpen();
         }
 
         CompletableFuture<Void> publish(List<Message> messages) {
-            long first = channel.getNextPublishSeqNo();
+            long first = ownConnectionsChannel.getNextPublishSeqNo();
             Pending listed = new Pending(first, messages.size());
             // Registered before publishing: the confirm can come before basicPublish returns.
             pending.put(first + messages.size() - 1, listed);
             try {
                 for (Message message : messages)
-                    channel.basicPublish(message.exchange(), message.routingKey(), message.mandatory(),
+                    ownConnectionsChannel.basicPublish(message.exchange(), message.routingKey(), message.mandatory(),
                             message.properties(), message.body());
             } catch (IOException | RuntimeException e) {
                 broken = true;

@@ -9,15 +9,12 @@ import com.rabbitmq.client.ShutdownSignalException;
 import com.relaybox.presence.adapter.rabbitmq.internal.RabbitConnections;
 import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
-import com.relaybox.presence.core.port.out.Fence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The AMQP half of a {@link BatchPipeline}'s transport: one queue consumed on a channel of its own
@@ -29,10 +26,6 @@ import java.util.function.Supplier;
  * to whichever consumer is active: they are not this instance's any more ({@link #holds} is false),
  * and their tags would mean nothing on the recovered channel.
  *
- * <p>{@link #whileHolding} is the fence of what a batch sends out: it publishes only while the
- * batch's epoch holds, and a shutdown of the channel cannot slip in between the check and the
- * publish (see there).
- *
  * @param <T> a delivery as the pipeline takes it
  */
 public final class PipelinedConsumer<T> {
@@ -43,14 +36,13 @@ public final class PipelinedConsumer<T> {
     private final BatchPipeline<T, ?> pipeline;
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong unacknowledged = new AtomicLong();
-    private final Object fenceLock = new Object();
     /**
      * How many times the channel has shut down, counted on the connection's own thread the moment
      * it learns so. {@link #epoch} counts the same shutdowns, but later, on the delivery thread,
      * once the dead channel's deliveries are handed over (they must keep the old epoch); the epoch
      * holds only while both agree.
      */
-    private long shutdowns;
+    private final AtomicLong shutdowns = new AtomicLong();
     private volatile Channel channel;
     private volatile boolean registered;
     private volatile boolean cancelledByBroker;
@@ -73,11 +65,7 @@ public final class PipelinedConsumer<T> {
         if (opened == null) throw new IOException("no channel left on the connection");
         opened.basicQos(prefetch);
         // Kept across recoveries by the recovering channel; runs before the connection recovers.
-        opened.addShutdownListener(cause -> {
-            synchronized (fenceLock) {
-                shutdowns++;
-            }
-        });
+        opened.addShutdownListener(cause -> shutdowns.incrementAndGet());
         channel = opened;
         opened.basicConsume(queue, false, consumerTag, new Consumer(opened));
     }
@@ -85,24 +73,7 @@ public final class PipelinedConsumer<T> {
     /** Deliveries of this epoch are still this instance's: they came on the channel that is open now. */
     public boolean holds(long epoch) {
         Channel current = channel;
-        synchronized (fenceLock) {
-            if (epoch != shutdowns) return false;
-        }
-        return epoch == this.epoch.get() && current != null && current.isOpen();
-    }
-
-    /**
-     * Runs {@code publish} if the epoch still holds, with no shutdown of the channel in between:
-     * the shutdown listener waits for it. So what {@code publish} sends on a channel of this
-     * consumer's connection either goes out on the connection of this epoch, which the broker
-     * either still has open (and with it this consumer, still holding the queue) or has closed
-     * (and discards it), or is never sent: a recovered connection is a later epoch.
-     */
-    public CompletableFuture<Void> whileHolding(long epoch, Supplier<CompletableFuture<Void>> publish) {
-        synchronized (fenceLock) {
-            if (!holds(epoch)) return CompletableFuture.failedFuture(Fence.lost());
-            return publish.get();
-        }
+        return epoch == shutdowns.get() && epoch == this.epoch.get() && current != null && current.isOpen();
     }
 
     /** Subscribed (active or, under single active consumer, standing by) on an open channel. */
