@@ -1,13 +1,5 @@
 package com.relaybox.presence.app;
 
-import com.google.gson.JsonParser;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Address;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import com.relaybox.presence.adapter.rabbitmq.BrokerAddress;
 import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
@@ -18,15 +10,12 @@ import com.relaybox.presence.testkit.RedisKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -65,7 +54,7 @@ class RabbitClusterFailoverIT {
             assertThat(cluster.onlineMembers(nodes.get(0))).as("three replicas of every queue")
                     .containsEntry("presence-0", 3).containsEntry("presence-dlq", 3);
 
-            try (Listener broadcasts = new Listener(nodes, services.appPid);
+            try (ClusterBroadcasts broadcasts = new ClusterBroadcasts(nodes, services.appPid);
                  PresenceJobPublisher publisher = new PresenceJobPublisher(rabbit)) {
                 Map<String, String> env = services.env();
                 env.put("RABBIT_MQ_CONNECTION_STRING", RabbitCluster.uri(nodes.get(0)));
@@ -132,7 +121,7 @@ class RabbitClusterFailoverIT {
         }
     }
 
-    private static void awaitProgress(Listener broadcasts, int atLeast, RabbitCluster cluster) {
+    private static void awaitProgress(ClusterBroadcasts broadcasts, int atLeast, RabbitCluster cluster) {
         if (!Poll.until(WAIT, () -> broadcasts.size() >= atLeast))
             throw new AssertionError("fewer than " + atLeast + " broadcasts (" + broadcasts.size() + "); the cluster:\n"
                     + cluster.describe());
@@ -165,55 +154,6 @@ class RabbitClusterFailoverIT {
                 batch.clear();
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(125));
             }
-        }
-    }
-
-    /**
-     * The broadcasts of the test's app, as the realtime service would receive them, through node
-     * losses: a quorum queue of its own (its messages survive a node), consumed with manual
-     * acknowledgement by a recovering connection to any node.
-     */
-    private static final class Listener implements AutoCloseable {
-        final ConcurrentLinkedQueue<ServicesFixture.Broadcast> received = new ConcurrentLinkedQueue<>();
-        private final Connection connection;
-
-        Listener(List<RabbitCluster.Node> nodes, String appPid) throws Exception {
-            ConnectionFactory factory = new ConnectionFactory();
-            factory.setUsername("guest");
-            factory.setPassword("guest");
-            factory.setAutomaticRecoveryEnabled(true);
-            factory.setNetworkRecoveryInterval(500);
-            connection = factory.newConnection(nodes.stream().map(node -> new Address("127.0.0.1", node.amqpPort)).toList(),
-                    "it-broadcasts");
-            Channel channel = connection.createChannel();
-            channel.exchangeDeclare("ds.rooms.durable", "topic", true);
-            channel.queueDeclare("it-broadcasts", true, false, false, Map.of("x-queue-type", "quorum"));
-            for (int shard = 0; shard < ServicesFixture.QUEUE_COUNT; shard++)
-                channel.queueBind("it-broadcasts", "ds.rooms.durable", "$$:" + appPid + ":" + shard);
-            channel.basicQos(500);
-            channel.basicConsume("it-broadcasts", false, new DefaultConsumer(channel) {
-                @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
-                        throws IOException {
-                    String raw = new String(body, StandardCharsets.UTF_8);
-                    received.add(new ServicesFixture.Broadcast(envelope.getRoutingKey(), raw,
-                            JsonParser.parseString(raw).getAsJsonObject()));
-                    getChannel().basicAck(envelope.getDeliveryTag(), false);
-                }
-            });
-        }
-
-        int size() {
-            return received.size();
-        }
-
-        long distinctSeqs() {
-            return received.stream().map(b -> b.room() + "#" + b.data().getAsJsonObject("data").get("seq")).distinct().count();
-        }
-
-        @Override
-        public void close() throws IOException {
-            connection.abort(5_000);
         }
     }
 }
