@@ -33,9 +33,10 @@ public interface ProcessJobs {
     }
 
     /**
-     * A batch applied to the store: its outcomes (one per job, in order), and the confirmation of
-     * its broadcasts and history records.
+     * A batch applied to the store: its outcomes (one per job, in order); {@code broadcast}, the
+     * confirmation of its broadcasts, which subscribers wait for; and {@code confirmed}, that of its
+     * broadcasts and history records both, which its acknowledgement waits for.
      */
-    record AppliedBatch(List<Outcome> outcomes, CompletableFuture<Void> confirmed) {
+    record AppliedBatch(List<Outcome> outcomes, CompletableFuture<Void> broadcast, CompletableFuture<Void> confirmed) {
     }
 }
