@@ -101,7 +101,7 @@ public final class JobParser {
         Optional<String> clientId = string(body, "clientId").or(() -> string(session, "session.clientId"))
                 .filter(s -> !s.isEmpty());
         String userJson = optional(session, "session.user").map(PresenceJson::compact).orElse("null");
-        return new Actor(appPid, new ConnectionId(connectionId), clientId, session.toString(), userJson);
+        return new Actor(appPid, new ConnectionId(connectionId), clientId, PresenceJson.compact(session), userJson);
     }
 
     private static void checkSubscription(JsonObject body, NspRoomId room, JobType type) {
