@@ -143,7 +143,7 @@ public final class HistoryJson {
         try {
             return new HistoryRecord(new JobId(jobId), eventIndex, NspRoomId.parse(room), new ConnectionId(connectionId),
                     Optional.ofNullable(clientId), EventType.fromWire(event), required(data, "data"),
-                    required(user, "user"), Instant.parse(required(timestamp, "timestamp")));
+                    required(user, "user"), Timestamps.parse(required(timestamp, "timestamp")));
         } catch (RuntimeException e) {
             if (e instanceof CorruptStateException) throw e;
             throw new CorruptStateException("not a history record (job " + jobId + "): " + e.getMessage(), e);

@@ -14,6 +14,7 @@ import com.relaybox.presence.core.domain.PresenceEvent;
 
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The one place that writes members and broadcasts, so the member JSON in Redis and the
@@ -28,6 +29,22 @@ public final class PresenceJson {
         JsonText json = new JsonText(128 + member.dataJson().length() + member.userJson().length());
         writeMember(json, member);
         return json.toString();
+    }
+
+    /** The broadcast body of CONTRACT §4, with a request id of its own. */
+    public static String broadcast(PresenceEvent event) {
+        return broadcast(event, newRequestId());
+    }
+
+    /**
+     * A random (version 4) UUID from a thread-local generator: a request id needs to be unique, not
+     * unguessable, and {@link UUID#randomUUID}'s SecureRandom was a tenth of a broadcast's cost.
+     */
+    static UUID newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;                         // version 4
+        long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;   // IETF variant
+        return new UUID(high, low);
     }
 
     /** The broadcast body of CONTRACT §4, with the given request id. */
