@@ -88,7 +88,8 @@ stop_service
 REDIS_HOST=127.0.0.1 REDIS_TLS_DISABLED=true RABBIT_MQ_CONNECTION_STRING="$uri" \
 DB_HOST=127.0.0.1 DB_NAME=test DB_USER=postgres DB_TLS_DISABLED=true PRESENCE_DB_SCHEMA=presence_bench \
 PRESENCE_JOB_MEMORY_S=600 PRESENCE_BULLMQ_PREFIX=presence-bench \
-PRESENCE_HTTP_PORT=4115 java -jar presence-app/target/presence-app.jar >"$out/service.log" 2>&1 &
+PRESENCE_HTTP_PORT=4115 java -Xms64m -Xmx192m -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError \
+  -jar presence-app/target/presence-app.jar >"$out/service.log" 2>&1 &
 service_pid=$!
 for _ in $(seq 1 60); do
   curl -sf localhost:4115/health/ready >/dev/null 2>&1 && break
