@@ -16,6 +16,7 @@ import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
 import com.relaybox.presence.core.service.PresenceReads;
+import com.relaybox.presence.testkit.PrivateRedis;
 import com.relaybox.presence.testkit.RedisKeys;
 import org.HdrHistogram.Histogram;
 import redis.clients.jedis.Jedis;
@@ -41,6 +42,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What one job and one read cost as a room grows: the real {@link RedisPresenceStore} (the
@@ -63,21 +65,34 @@ public final class RoomSizeBench {
               --jobs N             measured jobs of each kind per size (default 5000)
               --batch N            jobs per apply call, as a shard worker's batch (default 10)
               --reads N            measured reads of the first 100 members per size (default 2000)
+              --runs N             runs over every size, one after the other; each figure is the
+                                   median of the runs (default 1)
               --data-bytes N       size of each member's data (default 100)
               --seed N             random seed (default 1)
               --json FILE          also write the result as JSON to FILE
               --redis-host H --redis-port P   (default $REDIS_HOST/$REDIS_PORT or 127.0.0.1:6379)
+              --private-redis      instead, a redis-server of the run's own (free port, temporary
+                                   directory, no persistence, removed at the end): no other client's
+                                   script calls in its statistics
             """;
     private static final int FILL_CHUNK = 1000;
     private static final int READ_LIMIT = 100;
     private static final int WARMUP_SIZE = 10;
+    private static final String READ_PHASE = "members(100)";
+    private static final List<String> JOB_PHASES = List.of("join", "update", "leave", "rejoin");
+    private static final List<String> PHASES = List.of("join", "update", "leave", "rejoin", READ_PHASE);
 
-    record Options(String redisHost, int redisPort, List<Integer> sizes, int jobs, int batch, int reads, int dataBytes,
-                   long seed, Optional<Path> json) {
+    record Options(String redisHost, int redisPort, boolean privateRedis, List<Integer> sizes, int jobs, int batch,
+                   int reads, int runs, int dataBytes, long seed, Optional<Path> json) {
         static Options parse(String[] args, Map<String, String> env) {
             Map<String, String> given = new HashMap<>();
+            boolean privateRedis = false;
             for (int i = 0; i < args.length; i++) {
                 if (args[i].equals("--help")) throw new IllegalArgumentException("help");
+                if (args[i].equals("--private-redis")) {
+                    privateRedis = true;
+                    continue;
+                }
                 if (!args[i].startsWith("--") || i + 1 >= args.length)
                     throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
                 given.put(args[i].substring(2), args[++i]);
@@ -87,16 +102,20 @@ public final class RoomSizeBench {
                 sizes.add(positive("sizes", size.trim()));
             Options options = new Options(given.getOrDefault("redis-host", env.getOrDefault("REDIS_HOST", "127.0.0.1")),
                     positive("redis-port", given.getOrDefault("redis-port", env.getOrDefault("REDIS_PORT", "6379"))),
+                    privateRedis,
                     sizes,
                     positive("jobs", given.getOrDefault("jobs", "5000")),
                     positive("batch", given.getOrDefault("batch", "10")),
                     positive("reads", given.getOrDefault("reads", "2000")),
+                    positive("runs", given.getOrDefault("runs", "1")),
                     positive("data-bytes", given.getOrDefault("data-bytes", "100")),
                     positive("seed", given.getOrDefault("seed", "1")),
                     Optional.ofNullable(given.get("json")).map(Path::of));
-            given.keySet().removeAll(Set.of("redis-host", "redis-port", "sizes", "jobs", "batch", "reads", "data-bytes",
+            given.keySet().removeAll(Set.of("redis-host", "redis-port", "sizes", "jobs", "batch", "reads", "runs", "data-bytes",
                     "seed", "json"));
             if (!given.isEmpty()) throw new IllegalArgumentException("unknown option --" + given.keySet().iterator().next());
+            if (privateRedis && (args.length > 0 && (List.of(args).contains("--redis-host") || List.of(args).contains("--redis-port"))))
+                throw new IllegalArgumentException("--private-redis and --redis-host/--redis-port exclude each other");
             for (int size : sizes)
                 if (size < options.batch) throw new IllegalArgumentException("every size must be at least --batch");
             return options;
@@ -132,7 +151,37 @@ public final class RoomSizeBench {
     record SizeResult(int size, Map<String, Phase> phases, List<String> violations) {
     }
 
+    /** One phase at one size over every run: each figure the median of the runs. */
+    record Summary(List<Phase> runs) {
+        double perSecond() {
+            return median(Phase::perSecond);
+        }
+
+        double redisMicros() {
+            return median(Phase::redisMicrosPerOperation);
+        }
+
+        double p50Millis() {
+            return median(phase -> phase.latency().getValueAtPercentile(50) / 1000.0);
+        }
+
+        double p99Millis() {
+            return median(phase -> phase.latency().getValueAtPercentile(99) / 1000.0);
+        }
+
+        long foreignCalls() {
+            return runs.stream().mapToLong(Phase::foreignCalls).sum();
+        }
+
+        private double median(ToDoubleFunction<Phase> figure) {
+            double[] sorted = runs.stream().mapToDouble(figure).sorted().toArray();
+            int middle = sorted.length / 2;
+            return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        }
+    }
+
     private final Options options;
+    private final String where;
     private final String app = "roomsize" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final String dataJson;
     private final Random random;
@@ -142,8 +191,9 @@ public final class RoomSizeBench {
     private long jobSeq;
     private long newcomerSeq;
 
-    private RoomSizeBench(Options options, Jedis jedis, RedisPresenceStore store) {
+    private RoomSizeBench(Options options, Jedis jedis, RedisPresenceStore store, String where) {
         this.options = options;
+        this.where = where;
         this.jedis = jedis;
         this.store = store;
         this.reads = new PresenceReads(store);
@@ -162,22 +212,32 @@ public final class RoomSizeBench {
             System.exit("help".equals(e.getMessage()) ? 0 : 2);
             return;
         }
-        // Job records expire soon should a run die before it deletes them.
-        RedisSettings settings = RedisSettings.of(options.redisHost(), options.redisPort(), false, Optional.empty(), 2)
-                .withJobMemory(Duration.ofMinutes(10));
         boolean ok;
-        try (Jedis jedis = new Jedis(options.redisHost(), options.redisPort());
-             RedisPresenceStore store = new RedisPresenceStore(settings)) {
-            ok = new RoomSizeBench(options, jedis, store).run();
+        if (options.privateRedis()) {
+            try (PrivateRedis redis = new PrivateRedis("--save", "", "--appendonly", "no").start()) {
+                ok = run(options, "127.0.0.1", redis.port);
+            }
+        } else {
+            ok = run(options, options.redisHost(), options.redisPort());
         }
         System.exit(ok ? 0 : 1);
+    }
+
+    private static boolean run(Options options, String host, int port) throws Exception {
+        // Job records expire soon should a run die before it deletes them.
+        RedisSettings settings = RedisSettings.of(host, port, false, Optional.empty(), 2).withJobMemory(Duration.ofMinutes(10));
+        try (Jedis jedis = new Jedis(host, port);
+             RedisPresenceStore store = new RedisPresenceStore(settings)) {
+            return new RoomSizeBench(options, jedis, store, host + ":" + port).run();
+        }
     }
 
     private boolean run() throws Exception {
         List<SizeResult> results = new ArrayList<>();
         try {
             measure(WARMUP_SIZE, "warm-up"); // the JIT and the script cache, not reported
-            for (int size : options.sizes()) results.add(measure(size, "room-" + size));
+            for (int run = 0; run < options.runs(); run++)
+                for (int size : options.sizes()) results.add(measure(size, "room-" + size));
         } finally {
             RedisKeys.deleteMatching(jedis, "presence:" + app + ":*", "connection:" + app + ":*", "presence-job:" + app + ":*");
         }
@@ -203,7 +263,7 @@ public final class RoomSizeBench {
         phases.put("rejoin", jobs("rejoin", room, i -> pick(size).stream()
                 .map(m -> (StoreCommand) new StoreCommand.Join(nextJob(), room, member(m), memberJson(member(m), EventType.JOIN), now()))
                 .toList(), batch -> { }));
-        phases.put("members(100)", membersReads(room));
+        phases.put(READ_PHASE, membersReads(room));
         List<String> violations = new ArrayList<>(check(room, size));
         RedisKeys.deleteMatching(jedis, "presence:" + room + ":*", "connection:" + app + ":*", "presence-job:" + app + ":*");
         System.err.printf(Locale.ROOT, "%s: %d members measured%s%n", roomId, size,
@@ -254,7 +314,7 @@ public final class RoomSizeBench {
                 throw new IllegalStateException("members(" + READ_LIMIT + ") of " + room + " read " + members.size());
         }
         long[] after = scriptStats();
-        return new Phase("members(100)", options.reads(), nanos, after[0] - before[0], after[1] - before[1], latency);
+        return new Phase(READ_PHASE, options.reads(), nanos, after[0] - before[0], after[1] - before[1], latency);
     }
 
     // ---- the room's population
@@ -378,37 +438,49 @@ public final class RoomSizeBench {
 
     // ---- the report
 
+    private Map<Integer, Map<String, Summary>> summaries(List<SizeResult> results) {
+        Map<Integer, Map<String, Summary>> bySize = new LinkedHashMap<>();
+        for (int size : options.sizes()) {
+            Map<String, Summary> phases = new LinkedHashMap<>();
+            for (String phase : PHASES) {
+                List<Phase> runs = results.stream().filter(r -> r.size() == size).map(r -> r.phases().get(phase)).toList();
+                phases.put(phase, new Summary(runs));
+            }
+            bySize.put(size, phases);
+        }
+        return bySize;
+    }
+
     private String table(List<SizeResult> results) {
+        Map<Integer, Map<String, Summary>> summaries = summaries(results);
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "room-size bench: %d jobs of each kind per size in batches of %d, %d reads, "
-                + "%d-byte data, Redis %s:%d%n", options.jobs(), options.batch(), options.reads(), options.dataBytes(),
-                options.redisHost(), options.redisPort()));
+                + "%d-byte data, median of %d run(s), Redis %s%s%n", options.jobs(), options.batch(), options.reads(),
+                options.dataBytes(), options.runs(), where, options.privateRedis() ? " (private)" : ""));
         out.append("| members | join of a new member | update | leave | rejoin | members(100) p50 / p99 ms | foreign script calls |\n");
         out.append("|---|---|---|---|---|---|---|\n");
-        for (SizeResult result : results) {
-            Map<String, Phase> phases = result.phases();
-            out.append(String.format(Locale.ROOT, "| %,d |", result.size()));
-            long foreign = 0;
-            for (String name : List.of("join", "update", "leave", "rejoin")) {
-                Phase phase = phases.get(name);
-                out.append(String.format(Locale.ROOT, " %,.0f/s, %.1f µs |", phase.perSecond(), phase.redisMicrosPerOperation()));
-                foreign += phase.foreignCalls();
+        summaries.forEach((size, phases) -> {
+            out.append(String.format(Locale.ROOT, "| %,d |", size));
+            for (String name : JOB_PHASES) {
+                Summary phase = phases.get(name);
+                out.append(String.format(Locale.ROOT, " %,.0f/s, %.1f µs |", phase.perSecond(), phase.redisMicros()));
             }
-            Phase read = phases.get("members(100)");
-            foreign += read.foreignCalls();
-            out.append(String.format(Locale.ROOT, " %.2f / %.2f, %.1f µs | %,d |%n", read.latency().getValueAtPercentile(50) / 1000.0,
-                    read.latency().getValueAtPercentile(99) / 1000.0, read.redisMicrosPerOperation(), foreign));
-        }
+            Summary read = phases.get(READ_PHASE);
+            long foreign = phases.values().stream().mapToLong(Summary::foreignCalls).sum();
+            out.append(String.format(Locale.ROOT, " %.2f / %.2f, %.1f µs | %,d |%n", read.p50Millis(), read.p99Millis(),
+                    read.redisMicros(), foreign));
+        });
         out.append("(jobs/s through the store, one thread; µs: Redis's time in the scripts per job or read, "
                 + "INFO commandstats cmdstat_evalsha)\n");
-        SizeResult smallest = results.get(0);
-        for (SizeResult result : results.subList(1, results.size())) {
-            out.append(String.format(Locale.ROOT, "%,d against %,d members, Redis µs per job:", result.size(), smallest.size()));
-            for (String name : List.of("join", "update", "leave", "rejoin"))
-                out.append(String.format(Locale.ROOT, " %s %.2fx", name, result.phases().get(name).redisMicrosPerOperation()
-                        / smallest.phases().get(name).redisMicrosPerOperation()));
+        Map<String, Summary> smallest = summaries.values().iterator().next();
+        int smallestSize = summaries.keySet().iterator().next();
+        summaries.forEach((size, phases) -> {
+            if (size == smallestSize) return;
+            out.append(String.format(Locale.ROOT, "%,d against %,d members, Redis µs per job:", size, smallestSize));
+            for (String name : JOB_PHASES)
+                out.append(String.format(Locale.ROOT, " %s %.2fx", name, phases.get(name).redisMicros() / smallest.get(name).redisMicros()));
             out.append('\n');
-        }
+        });
         for (SizeResult result : results)
             if (!result.violations().isEmpty()) out.append(result.size()).append(" members: ").append(result.violations()).append('\n');
         return out.toString();
@@ -416,29 +488,35 @@ public final class RoomSizeBench {
 
     private JsonObject json(List<SizeResult> results, boolean ok) {
         JsonObject root = new JsonObject();
+        root.addProperty("redis", where);
+        root.addProperty("privateRedis", options.privateRedis());
         root.addProperty("jobsPerKind", options.jobs());
         root.addProperty("batch", options.batch());
         root.addProperty("reads", options.reads());
+        root.addProperty("runs", options.runs());
         root.addProperty("dataBytes", options.dataBytes());
         JsonArray sizes = new JsonArray();
-        for (SizeResult result : results) {
+        summaries(results).forEach((members, phases) -> {
             JsonObject size = new JsonObject();
-            size.addProperty("members", result.size());
-            for (Phase phase : result.phases().values()) {
+            size.addProperty("members", members);
+            phases.forEach((name, summary) -> {
                 JsonObject p = new JsonObject();
-                p.addProperty("operations", phase.operations());
-                p.addProperty("perSecond", Math.round(phase.perSecond()));
-                p.addProperty("redisMicrosPerOperation", Math.round(phase.redisMicrosPerOperation() * 10) / 10.0);
-                p.addProperty("callP50Millis", phase.latency().getValueAtPercentile(50) / 1000.0);
-                p.addProperty("callP99Millis", phase.latency().getValueAtPercentile(99) / 1000.0);
-                p.addProperty("foreignScriptCalls", phase.foreignCalls());
-                size.add(phase.name(), p);
-            }
+                p.addProperty("perSecond", Math.round(summary.perSecond()));
+                p.addProperty("redisMicrosPerOperation", Math.round(summary.redisMicros() * 10) / 10.0);
+                p.addProperty("callP50Millis", summary.p50Millis());
+                p.addProperty("callP99Millis", summary.p99Millis());
+                p.addProperty("foreignScriptCalls", summary.foreignCalls());
+                JsonArray runs = new JsonArray();
+                for (Phase run : summary.runs())
+                    runs.add(Math.round(run.redisMicrosPerOperation() * 10) / 10.0);
+                p.add("redisMicrosPerOperationByRun", runs);
+                size.add(name, p);
+            });
             JsonArray violations = new JsonArray();
-            result.violations().forEach(violations::add);
+            results.stream().filter(r -> r.size() == members).forEach(r -> r.violations().forEach(violations::add));
             size.add("violations", violations);
             sizes.add(size);
-        }
+        });
         root.add("sizes", sizes);
         root.addProperty("ok", ok);
         return root;
