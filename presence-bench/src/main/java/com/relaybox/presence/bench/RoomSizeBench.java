@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -51,7 +52,7 @@ import java.util.function.ToDoubleFunction;
  * <p>Per size: the room is filled with plain pipelined writes (exactly the keys joins leave),
  * then {@code --jobs} jobs of each kind are applied in batches of {@code --batch}, one thread, as
  * a shard worker applies them: joins of connections not yet in the room, updates, leaves and
- * rejoins of members picked at random. Between batches the room is put back to its size with plain
+ * rejoins of members picked at random, and leaves of members among the 100 who joined last. Between batches the room is put back to its size with plain
  * commands (the joined members popped off the head, the left ones pushed back), never a script,
  * so the scripts' statistics in {@code INFO commandstats} are the measured jobs' alone; so is the
  * wall time, which counts only the {@code apply} calls. Then {@code --reads} reads of the first
@@ -79,8 +80,9 @@ public final class RoomSizeBench {
     private static final int READ_LIMIT = 100;
     private static final int WARMUP_SIZE = 10;
     private static final String READ_PHASE = "members(100)";
-    private static final List<String> JOB_PHASES = List.of("join", "update", "leave", "rejoin");
-    private static final List<String> PHASES = List.of("join", "update", "leave", "rejoin", READ_PHASE);
+    private static final int LATEST = 100;
+    private static final List<String> JOB_PHASES = List.of("join", "update", "leave", "leave-latest", "rejoin");
+    private static final List<String> PHASES = List.of("join", "update", "leave", "leave-latest", "rejoin", READ_PHASE);
 
     record Options(String redisHost, int redisPort, boolean privateRedis, List<Integer> sizes, int jobs, int batch,
                    int reads, int runs, int dataBytes, long seed, Optional<Path> json) {
@@ -214,8 +216,12 @@ public final class RoomSizeBench {
         }
         boolean ok;
         if (options.privateRedis()) {
-            try (PrivateRedis redis = new PrivateRedis("--save", "", "--appendonly", "no").start()) {
-                ok = run(options, "127.0.0.1", redis.port);
+            try (PrivateRedis redis = new PrivateRedis("--save", "", "--appendonly", "no")) {
+                // Interrupted (Ctrl-C), the server and its directory go too.
+                Thread removal = new Thread(redis::close, "private-redis-removal");
+                Runtime.getRuntime().addShutdownHook(removal);
+                ok = run(options, "127.0.0.1", redis.start().port);
+                Runtime.getRuntime().removeShutdownHook(removal);
             }
         } else {
             ok = run(options, options.redisHost(), options.redisPort());
@@ -228,8 +234,24 @@ public final class RoomSizeBench {
         RedisSettings settings = RedisSettings.of(host, port, false, Optional.empty(), 2).withJobMemory(Duration.ofMinutes(10));
         try (Jedis jedis = new Jedis(host, port);
              RedisPresenceStore store = new RedisPresenceStore(settings)) {
-            return new RoomSizeBench(options, jedis, store, host + ":" + port).run();
+            RoomSizeBench bench = new RoomSizeBench(options, jedis, store, host + ":" + port);
+            // Interrupted (Ctrl-C), the run's keys are deleted all the same, over a connection of their own.
+            Thread deletion = new Thread(() -> {
+                try (Jedis own = new Jedis(host, port)) {
+                    bench.deleteKeys(own);
+                }
+            }, "room-size-bench-cleanup");
+            Runtime.getRuntime().addShutdownHook(deletion);
+            try {
+                return bench.run();
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(deletion);
+            }
         }
+    }
+
+    private void deleteKeys(Jedis redis) {
+        RedisKeys.deleteMatching(redis, "presence:" + app + ":*", "connection:" + app + ":*", "presence-job:" + app + ":*");
     }
 
     private boolean run() throws Exception {
@@ -239,7 +261,7 @@ public final class RoomSizeBench {
             for (int run = 0; run < options.runs(); run++)
                 for (int size : options.sizes()) results.add(measure(size, "room-" + size));
         } finally {
-            RedisKeys.deleteMatching(jedis, "presence:" + app + ":*", "connection:" + app + ":*", "presence-job:" + app + ":*");
+            deleteKeys(jedis);
         }
         boolean ok = results.stream().allMatch(r -> r.violations().isEmpty());
         System.out.print(table(results));
@@ -260,12 +282,15 @@ public final class RoomSizeBench {
         phases.put("leave", jobs("leave", room, i -> pick(size).stream()
                 .map(m -> (StoreCommand) new StoreCommand.Leave(nextJob(), room, member(m), now()))
                 .toList(), batch -> pushBack(room, batch)));
+        phases.put("leave-latest", jobs("leave-latest", room, i -> pickLatest(room).stream()
+                .map(m -> (StoreCommand) new StoreCommand.Leave(nextJob(), room, m, now()))
+                .toList(), batch -> pushBack(room, batch)));
         phases.put("rejoin", jobs("rejoin", room, i -> pick(size).stream()
                 .map(m -> (StoreCommand) new StoreCommand.Join(nextJob(), room, member(m), memberJson(member(m), EventType.JOIN), now()))
                 .toList(), batch -> { }));
         phases.put(READ_PHASE, membersReads(room));
         List<String> violations = new ArrayList<>(check(room, size));
-        RedisKeys.deleteMatching(jedis, "presence:" + room + ":*", "connection:" + app + ":*", "presence-job:" + app + ":*");
+        deleteKeys(jedis);
         System.err.printf(Locale.ROOT, "%s: %d members measured%s%n", roomId, size,
                 violations.isEmpty() ? "" : ", violations: " + violations);
         return new SizeResult(size, phases, violations);
@@ -390,6 +415,13 @@ public final class RoomSizeBench {
         return new ArrayList<>(picked);
     }
 
+    /** A batch's worth of distinct members among the {@value LATEST} who joined last: the head of the index. */
+    private List<ConnectionId> pickLatest(NspRoomId room) {
+        List<String> latest = new ArrayList<>(jedis.lrange("presence:" + room + ":index", 0, LATEST - 1));
+        Collections.shuffle(latest, random);
+        return latest.subList(0, options.batch()).stream().map(ConnectionId::new).toList();
+    }
+
     /** CONTRACT §3 over the room and its members' presence-sets, and the room back at its size. */
     private List<String> check(NspRoomId room, int size) {
         List<String> index = jedis.lrange("presence:" + room + ":index", 0, -1);
@@ -457,8 +489,8 @@ public final class RoomSizeBench {
         out.append(String.format(Locale.ROOT, "room-size bench: %d jobs of each kind per size in batches of %d, %d reads, "
                 + "%d-byte data, median of %d run(s), Redis %s%s%n", options.jobs(), options.batch(), options.reads(),
                 options.dataBytes(), options.runs(), where, options.privateRedis() ? " (private)" : ""));
-        out.append("| members | join of a new member | update | leave | rejoin | members(100) p50 / p99 ms | foreign script calls |\n");
-        out.append("|---|---|---|---|---|---|---|\n");
+        out.append("| members | join of a new member | update | leave | leave of one of the 100 latest | rejoin | members(100) p50 / p99 ms | foreign script calls |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
         summaries.forEach((size, phases) -> {
             out.append(String.format(Locale.ROOT, "| %,d |", size));
             for (String name : JOB_PHASES) {
