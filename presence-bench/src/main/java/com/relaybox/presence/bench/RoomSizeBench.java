@@ -52,8 +52,9 @@ import java.util.function.ToDoubleFunction;
  * <p>Per size: the room is filled with plain pipelined writes (exactly the keys joins leave),
  * then {@code --jobs} jobs of each kind are applied in batches of {@code --batch}, one thread, as
  * a shard worker applies them: joins of connections not yet in the room, updates, leaves and
- * rejoins of members picked at random, and leaves of members among the 100 who joined last. Between batches the room is put back to its size with plain
- * commands (the joined members popped off the head, the left ones pushed back), never a script,
+ * rejoins of members picked at random, and leaves of members among the 100 who joined last.
+ * Between batches the room is put back to its size with plain commands (the joined members
+ * popped off the head, the left ones pushed back), never a script,
  * so the scripts' statistics in {@code INFO commandstats} are the measured jobs' alone; so is the
  * wall time, which counts only the {@code apply} calls. Then {@code --reads} reads of the first
  * 100 members through core's {@link PresenceReads}. Every key carries an app id of the run's own
