@@ -102,6 +102,39 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
+    void aBigRoomKeepsItsOrderThroughJoinsRejoinsLeavesAndDisconnects() {
+        // 2,000 members: Redis keeps such an index in several list nodes; the members moved or
+        // removed sit at the tail, in the middle and near the head.
+        List<StoreCommand> joins = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            joins.add(join("big", "c" + i));
+            expected.add(0, conn("c" + i));
+        }
+        store.apply(joins);
+
+        apply(join("big", "newcomer"));
+        expected.add(0, conn("newcomer"));
+        apply(join("big", "c0", "{\"from\":\"the tail\"}"));
+        expected.remove(conn("c0"));
+        expected.add(0, conn("c0"));
+        apply(leave("big", "c1000"));
+        expected.remove(conn("c1000"));
+        apply(join("big", "c1999", "{\"from\":\"near the head\"}"));
+        expected.remove(conn("c1999"));
+        expected.add(0, conn("c1999"));
+        apply(disconnect("c500"));
+        expected.remove(conn("c500"));
+
+        PresenceSnapshot state = snapshot();
+        assertThat(state.indexes().get(app + ":big")).isEqualTo(expected);
+        assertThat(store.count(room("big"))).isEqualTo(1_999);
+        assertThat(store.memberPage(room("big"), 0, 3)).extracting(m -> m.connectionId().value())
+                .containsExactly(conn("c1999"), conn("c0"), conn("newcomer"));
+        assertThat(Invariants.violations(state)).isEmpty();
+    }
+
+    @Test
     void roomIdsMayHoldColonsAndAnyCharacter() {
         apply(join("chat:lobby:Ünïcödé-房间", "c1"));
 
