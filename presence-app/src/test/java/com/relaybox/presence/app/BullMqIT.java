@@ -255,7 +255,10 @@ class BullMqIT {
         Poll.await(WITHIN, "all history in PostgreSQL", () -> recorded(services) >= rooms.total());
         assertThat(queue.counts()).containsEntry("failed", 0.0).containsEntry("completed", 0.0)
                 .containsEntry("active", 0.0).containsEntry("waiting", 0.0);
-        assertThat(RedisKeys.scan(queue.redis, "presence-job:" + queue.prefix + ":*")).hasSize(rooms.total());
+        List<String> remembered = RedisKeys.scan(queue.redis, "presence-job:" + queue.prefix + ":*");
+        assertThat(remembered).hasSize(rooms.total());
+        assertThat(remembered).as("each finished: remembered for the window only, not the job memory")
+                .allSatisfy(key -> assertThat(queue.redis.pttl(key)).isBetween(1L, ServicesFixture.LONG_WINDOW.toMillis()));
         rooms.assertOneMemberEach(queue.redis);
         assertThat(services.historyCounts()).containsExactly(rooms.total(), rooms.total());
         rooms.assertFirstSightsInOrder(broadcasts);

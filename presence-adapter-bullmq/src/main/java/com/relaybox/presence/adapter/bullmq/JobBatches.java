@@ -23,6 +23,11 @@ import java.util.List;
  * ones, by the lease renewal; the jobs stay in active under this instance's renewed locks
  * meanwhile. Should the lease lapse first, the next holder takes them again: they change nothing a
  * second time and are broadcast again, as any redelivery is.
+ *
+ * <p>Once Redis has taken a finish, BullMQ never gives those jobs again: their memory in the store
+ * shrinks to the duplicate window ({@link ProcessJobs#jobsAcknowledged}). Only when every job of the
+ * call was finished, though: one the script did not find active (a stalled check gave it back) may
+ * still be taken again, and keeps the long memory along with the rest of its call.
  */
 final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome>> {
     private static final Logger LOG = LoggerFactory.getLogger(JobBatches.class);
@@ -109,6 +114,7 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
                 return;
             }
             flight.finished(held.epoch(), ids);
+            if (finished == done.size()) forgetSoon(done);
             try {
                 observer.finished(done.size() - failed, failed);
                 for (Finishing finishing : done)
@@ -117,5 +123,15 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
                 LOG.warn("event=observer_failed error={}", Logfmt.quote(String.valueOf(e)));
             }
         }
+    }
+
+    private void forgetSoon(List<Finishing> finished) {
+        List<RawJob> raws = new ArrayList<>(finished.size());
+        List<Outcome> outcomes = new ArrayList<>(finished.size());
+        for (Finishing finishing : finished) {
+            raws.add(finishing.job().raw(scripts.base(), false));
+            outcomes.add(finishing.outcome());
+        }
+        jobs.jobsAcknowledged(raws, outcomes);
     }
 }
