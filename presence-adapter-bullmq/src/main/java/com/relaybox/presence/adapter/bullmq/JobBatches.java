@@ -10,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The BullMQ side of the {@link BatchPipeline}: a batch of taken jobs is applied with
@@ -25,9 +27,9 @@ import java.util.List;
  * second time and are broadcast again, as any redelivery is.
  *
  * <p>Once Redis has taken a finish, BullMQ never gives those jobs again: their memory in the store
- * shrinks to the duplicate window ({@link ProcessJobs#jobsAcknowledged}). Only when every job of the
- * call was finished, though: one the script did not find active (a stalled check gave it back) may
- * still be taken again, and keeps the long memory along with the rest of its call.
+ * shrinks to the duplicate window ({@link ProcessJobs#jobsAcknowledged}). Not for a job the script
+ * did not find active, though: a stalled check may have given it back, to be taken again, so it
+ * keeps the long memory.
  */
 final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome>> {
     private static final Logger LOG = LoggerFactory.getLogger(JobBatches.class);
@@ -98,10 +100,10 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
                     args.add("");
                 }
             }
-            long finished;
+            Object reply;
             try {
-                finished = QueueScripts.number(scripts.run(QueueScripts.FINISH,
-                        List.of(Keys.LEASE, "active", "stalled", "completed", "failed", "events", "meta", "wait"), args));
+                reply = scripts.run(QueueScripts.FINISH,
+                        List.of(Keys.LEASE, "active", "stalled", "completed", "failed", "events", "meta", "wait"), args);
             } catch (DependencyUnavailableException e) {
                 LOG.debug("finishing {} jobs failed; tried again with the next renewal: {}", pending.size(), e.getMessage());
                 return;
@@ -109,12 +111,12 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
             long now = System.currentTimeMillis();
             List<Finishing> done = List.copyOf(pending);
             pending.clear();
-            if (finished < 0) {
+            if (!(reply instanceof List<?> missed)) {     // -1: the lease is not this instance's any more
                 lease.lost(held.token());
                 return;
             }
             flight.finished(held.epoch(), ids);
-            if (finished == done.size()) forgetSoon(done);
+            forgetSoon(done, missed);
             try {
                 observer.finished(done.size() - failed, failed);
                 for (Finishing finishing : done)
@@ -125,10 +127,13 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
         }
     }
 
-    private void forgetSoon(List<Finishing> finished) {
-        List<RawJob> raws = new ArrayList<>(finished.size());
-        List<Outcome> outcomes = new ArrayList<>(finished.size());
-        for (Finishing finishing : finished) {
+    private void forgetSoon(List<Finishing> done, List<?> missed) {
+        Set<String> notFinished = new HashSet<>();
+        for (Object id : missed) notFinished.add(QueueScripts.text(id));
+        List<RawJob> raws = new ArrayList<>(done.size());
+        List<Outcome> outcomes = new ArrayList<>(done.size());
+        for (Finishing finishing : done) {
+            if (notFinished.contains(finishing.job().id())) continue;
             raws.add(finishing.job().raw(scripts.base(), false));
             outcomes.add(finishing.outcome());
         }
