@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record JobMemory(Duration unacknowledged, Duration duplicateWindow) {
     public static final Duration DEFAULT_UNACKNOWLEDGED = Duration.ofHours(24);
-    /** Five minutes: producers retry within seconds; at 1,000 jobs/s this is about 70 MB of Redis (BENCHMARKS.md). */
+    /** Five minutes: producers retry within seconds; at 1,000 jobs/s this is about 85 MB of Redis (BENCHMARKS.md). */
     public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(5);
     public static final JobMemory DEFAULT = new JobMemory(DEFAULT_UNACKNOWLEDGED, DEFAULT_DUPLICATE_WINDOW);
 
