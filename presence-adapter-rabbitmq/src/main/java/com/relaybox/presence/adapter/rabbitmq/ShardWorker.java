@@ -165,7 +165,8 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
     /**
      * The broker has these jobs' acknowledgement, or will have it unless the connection dies first
      * ({@code basic.ack} is not confirmed): then it redelivers them as soon as it sees the channel
-     * gone, to the next consumer, which finds them still inside the duplicate window.
+     * gone, to the next consumer, which finds them inside the duplicate window unless no instance
+     * consumed the queue for longer than that (see the README's "Job memory").
      */
     private void forgetSoon(List<BatchPipeline.Done<JobDelivery, Applied>> done) {
         List<RawJob> acknowledged = new ArrayList<>();

@@ -22,7 +22,7 @@ public interface EvictGhosts {
     /**
      * These evictions are confirmed to the liveness store (no longer unconfirmed, so never taken up
      * again as redeliveries): as {@link ProcessJobs#jobsAcknowledged}, their job ids need be
-     * remembered only for the duplicate window. Never throws.
+     * remembered only for the duplicate window. Does not throw when the store cannot shorten it.
      */
     void evictionsAcknowledged(List<Ghost> ghosts);
 

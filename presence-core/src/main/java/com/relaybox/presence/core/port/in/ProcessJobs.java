@@ -41,7 +41,8 @@ public interface ProcessJobs {
      * same order): the source will not deliver them again, so the store need remember them only for
      * a producer's retry (the duplicate window) rather than for a redelivery after an outage. Call it
      * only after the acknowledgement is sent or confirmed, so that a crash in between leaves the long
-     * memory. Never throws; a failure leaves the long memory, which is harmless.
+     * memory. A store that cannot shorten it reports that itself and keeps the long memory, which is
+     * harmless: this does not throw for it.
      */
     void jobsAcknowledged(List<RawJob> jobs, List<Outcome> outcomes);
 
