@@ -34,7 +34,12 @@ cleanup() {
   stop_service
   rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
   psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP SCHEMA IF EXISTS presence_bench CASCADE' >/dev/null 2>&1 || true
-  redis-cli --scan --pattern 'presence-bench:presence:*' | xargs -r -n 500 redis-cli del >/dev/null 2>&1 || true
+  # the BullMQ queue, the rooms and connections of the generator's apps (bench<8 hex>), and the job
+  # memory of its jobs (RabbitMQ message ids bench-<uuid>, BullMQ ids under the queue's prefix)
+  for pattern in 'presence-bench:presence:*' 'presence:bench*' 'connection:bench*' 'presence-tombstone:bench*' \
+      'presence-job:bench-*' 'presence-job:presence-bench:*'; do
+    redis-cli --scan --pattern "$pattern" | xargs -r -n 500 redis-cli del >/dev/null 2>&1 || true
+  done
 }
 trap cleanup EXIT
 

@@ -63,7 +63,7 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
         List<RawJob> raws = new ArrayList<>(batch.items().size());
         for (TakenJob job : batch.items()) raws.add(job.raw(scripts.base(), batch.retry()));
         ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, batch.fence());
-        return new BatchPipeline.Started<>(applied.outcomes(), applied.confirmed());
+        return new BatchPipeline.Started<>(applied.outcomes(), applied.broadcast(), applied.confirmed());
     }
 
     @Override

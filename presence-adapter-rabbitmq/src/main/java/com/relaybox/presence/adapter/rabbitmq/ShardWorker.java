@@ -26,9 +26,11 @@ import java.util.concurrent.CompletableFuture;
  * {@link BatchPipeline}: batches of what has arrived are applied with {@link ProcessJobs#applyBatch},
  * their rejected jobs dead-lettered, and acknowledged in order, each run of confirmed batches with
  * one {@code basic.ack(lastTag, multiple)}. So a shard's throughput and latency do not hinge on one
- * confirm round trip (a quorum-queue commit, for history) per batch. At most
- * {@link #MAX_BATCHES_IN_FLIGHT} batches await confirmation; past that the worker waits for the
- * oldest, so under load the jobs arriving meanwhile make bigger batches.
+ * confirm round trip per batch. At most {@link #MAX_BATCHES_SENDING} batches await the confirmation
+ * of their broadcasts; past that the worker waits for the oldest, so under load the jobs arriving
+ * meanwhile make bigger batches. History (a quorum-queue commit, gathered over a linger) is slower to
+ * confirm and nobody waits for it: up to {@link #MAX_BATCHES_UNACKNOWLEDGED} batches await it, and
+ * it delays their acknowledgement, never the next batch's broadcasts.
  *
  * <p>A batch is confirmed once its broadcasts, its history records and its dead letters are. A
  * store failure retries the batch as redeliveries; a failed confirmation retries that batch and
@@ -42,7 +44,8 @@ import java.util.concurrent.CompletableFuture;
 final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWorker.Applied> {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
     static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
-    static final int MAX_BATCHES_IN_FLIGHT = 4;
+    static final int MAX_BATCHES_SENDING = 4;
+    static final int MAX_BATCHES_UNACKNOWLEDGED = 64;
 
     private final int shard;
     private final String queue;
@@ -66,7 +69,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
         this.deadLetters = deadLetters;
         this.observer = observer;
         BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), settings.batchMaxWait(),
-                MAX_BATCHES_IN_FLIGHT, settings.retryBackoffMin(), settings.retryBackoffMax(), 0, settings.confirmTimeout());
+                MAX_BATCHES_SENDING, MAX_BATCHES_UNACKNOWLEDGED, settings.retryBackoffMin(), settings.retryBackoffMax(), 0, settings.confirmTimeout());
         this.pipeline = new BatchPipeline<>(queue, batches, this, new Log(), delivery -> 1);
         this.consumer = new PipelinedConsumer<>(queue, (envelope, properties, body) -> new JobDelivery(
                 envelope.getDeliveryTag(), envelope.getRoutingKey(), properties, body, envelope.isRedeliver()), pipeline);
@@ -114,7 +117,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
         for (JobDelivery delivery : batch.items()) raws.add(batch.retry() ? delivery.raw().asRedelivery() : delivery.raw());
         ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, batch.fence());
         CompletableFuture<Void> deadLettered = deadLetterRejected(batch.items(), applied.outcomes());
-        return new BatchPipeline.Started<>(new Applied(raws, applied.outcomes()),
+        return new BatchPipeline.Started<>(new Applied(raws, applied.outcomes()), applied.broadcast(),
                 CompletableFuture.allOf(applied.confirmed(), deadLettered));
     }
 

@@ -45,7 +45,8 @@ public final class GhostSweeper implements AutoCloseable {
      * Eviction batches sent and not yet confirmed: a batch waits mostly for its broadcasts' and
      * history's confirms, so a mass eviction goes as fast as this many overlap.
      */
-    private static final int EVICTIONS_IN_FLIGHT = 2;
+    private static final int EVICTIONS_SENDING = 2;
+    private static final int EVICTIONS_UNACKNOWLEDGED = 8;
 
     private final Liveness liveness;
     private final EvictGhosts evictions;
@@ -149,8 +150,8 @@ public final class GhostSweeper implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.candidate = Objects.requireNonNull(candidate, "candidate");
-        BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), Duration.ZERO, EVICTIONS_IN_FLIGHT,
-                Duration.ofMillis(100), Duration.ofSeconds(5), 0.2, Duration.ofSeconds(3));
+        BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), Duration.ZERO, EVICTIONS_SENDING,
+                EVICTIONS_UNACKNOWLEDGED, Duration.ofMillis(100), Duration.ofSeconds(5), 0.2, Duration.ofSeconds(3));
         this.pipeline = new BatchPipeline<>("ghost-evictions", batches, new Evicting(), listener, found -> 1);
         // Two threads: the role is renewed on time even while a long sweep reads.
         this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
@@ -266,7 +267,7 @@ public final class GhostSweeper implements AutoCloseable {
             List<Eviction> items = batch.items().stream()
                     .map(found -> batch.retry() ? found.eviction().asRedelivery() : found.eviction()).toList();
             var applied = evictions.evict(items, batch.fence());
-            return new BatchPipeline.Started<>(applied.outcomes(), applied.confirmed());
+            return new BatchPipeline.Started<>(applied.outcomes(), applied.broadcast(), applied.confirmed());
         }
 
         @Override

@@ -47,9 +47,10 @@ public interface ProcessJobs {
     void jobsAcknowledged(List<RawJob> jobs, List<Outcome> outcomes);
 
     /**
-     * A batch applied to the store: its outcomes (one per job, in order), and the confirmation of
-     * its broadcasts and history records.
+     * A batch applied to the store: its outcomes (one per job, in order); {@code broadcast}, the
+     * confirmation of its broadcasts, which subscribers wait for; and {@code confirmed}, that of its
+     * broadcasts and history records both, which its acknowledgement waits for.
      */
-    record AppliedBatch(List<Outcome> outcomes, CompletableFuture<Void> confirmed) {
+    record AppliedBatch(List<Outcome> outcomes, CompletableFuture<Void> broadcast, CompletableFuture<Void> confirmed) {
     }
 }
