@@ -140,12 +140,15 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
                 original.builder().headers(headers).build(), delivery.body());
     }
 
-    /** One {@code basic.ack(multiple)} up to the last job of the last batch; then tells the observer. */
+    /**
+     * One {@code basic.ack(multiple)} up to the last job of the last batch; once it is sent, the
+     * jobs' memory shrinks to the duplicate window (see {@link #forgetSoon}); then tells the observer.
+     */
     @Override
     public void acknowledge(List<BatchPipeline.Done<JobDelivery, Applied>> done) {
         int count = 0;
         for (BatchPipeline.Done<JobDelivery, Applied> batch : done) count += batch.batch().items().size();
-        consumer.acknowledgeUpTo(done.get(done.size() - 1).batch().last().tag(), count);
+        if (consumer.acknowledgeUpTo(done.get(done.size() - 1).batch().last().tag(), count)) forgetSoon(done);
         long now = System.currentTimeMillis();
         long nanos = System.nanoTime();
         try {
@@ -160,6 +163,22 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
         } catch (RuntimeException e) {
             LOG.warn("event=observer_failed queue={} error={}", queue, Logfmt.quote(String.valueOf(e)));
         }
+    }
+
+    /**
+     * The broker has these jobs' acknowledgement, or will have it unless the connection dies first
+     * ({@code basic.ack} is not confirmed): then it redelivers them as soon as it sees the channel
+     * gone, to the next consumer, which finds them inside the duplicate window unless no instance
+     * consumed the queue for longer than that (see the README's "Job memory").
+     */
+    private void forgetSoon(List<BatchPipeline.Done<JobDelivery, Applied>> done) {
+        List<RawJob> acknowledged = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (BatchPipeline.Done<JobDelivery, Applied> batch : done) {
+            acknowledged.addAll(batch.result().jobs());
+            outcomes.addAll(batch.result().outcomes());
+        }
+        jobs.jobsAcknowledged(acknowledged, outcomes);
     }
 
     /** The pipeline's events as log lines, and its retries to the observer. */

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * evictions an earlier sweep applied but never saw confirmed (that instance died, or its lease
  * lapsed), as redeliveries, so their leaves go out; then the stale heartbeats, a page at a time,
  * keeping the connections present in some room. The ghosts go through a {@link BatchPipeline}
- * to {@link EvictGhosts}; a confirmed batch is {@link Liveness#confirmed}.
+ * to {@link EvictGhosts}; a confirmed batch is {@link Liveness#confirmed}, and then
+ * {@linkplain EvictGhosts#evictionsAcknowledged acknowledged}.
  *
  * <p>Exactly once: one instance sweeps at a time, and an eviction is a job whose id is the ghost's,
  * so the store applies it once even if two instances briefly both believe they lead. The epoch of
@@ -276,6 +277,8 @@ public final class GhostSweeper implements AutoCloseable {
                 for (Found found : batch.batch().items()) ghosts.add(found.eviction().ghost());
             try {
                 liveness.confirmed(ghosts);
+                // Only now can no sweep take them up again: their job memory may shrink to the duplicate window.
+                evictions.evictionsAcknowledged(ghosts);
             } catch (RuntimeException e) {
                 // They stay unconfirmed: the next leader's first sweep sends their leaves again (at least once).
                 listener.sweepFailed(e);

@@ -6,6 +6,7 @@ import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.InvalidJobException;
+import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.Outcome;
@@ -91,6 +92,22 @@ public final class PresenceJobs implements ProcessJobs, EvictGhosts {
         }
         Sent sent = apply(attempts, outcomes, fence);
         return new AppliedBatch(Arrays.asList(outcomes), sent.broadcast, sent.confirmed);
+    }
+
+    /** Rejected jobs left no memory (and may have no id): only the others' is shortened. */
+    @Override
+    public void jobsAcknowledged(List<RawJob> jobs, List<Outcome> outcomes) {
+        if (jobs.size() != outcomes.size())
+            throw new IllegalArgumentException(jobs.size() + " jobs but " + outcomes.size() + " outcomes");
+        List<JobId> remembered = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++)
+            if (!(outcomes.get(i) instanceof Outcome.Rejected)) remembered.add(new JobId(jobs.get(i).id()));
+        if (!remembered.isEmpty()) store.jobsAcknowledged(remembered);
+    }
+
+    @Override
+    public void evictionsAcknowledged(List<Ghost> ghosts) {
+        if (!ghosts.isEmpty()) store.jobsAcknowledged(ghosts.stream().map(Ghost::jobId).toList());
     }
 
     /**

@@ -7,6 +7,7 @@ import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.Liveness.StaleCursor;
 import com.relaybox.presence.core.port.out.Liveness.StalePage;
@@ -50,8 +51,8 @@ public abstract class PresenceStoreContract {
     private final AtomicLong jobIds = new AtomicLong();
     protected PresenceStore store;
 
-    /** A store with the given tombstone period (CONTRACT §3, disconnect). */
-    protected abstract PresenceStore newStore(Duration tombstone);
+    /** A store with the given tombstone period (CONTRACT §3, disconnect) and job memory. */
+    protected abstract PresenceStore newStore(Duration tombstone, JobMemory jobMemory);
 
     /** Everything the store under test holds for {@link #app}. */
     protected abstract PresenceSnapshot snapshot();
@@ -69,7 +70,7 @@ public abstract class PresenceStoreContract {
 
     @BeforeEach
     void createStore() {
-        store = newStore(DEFAULT_TOMBSTONE);
+        store = newStore(DEFAULT_TOMBSTONE, JobMemory.DEFAULT);
     }
 
     // ---- join
@@ -261,7 +262,7 @@ public abstract class PresenceStoreContract {
 
     @Test
     void theTombstoneExpires() throws InterruptedException {
-        store = newStore(Duration.ofSeconds(1));
+        store = newStore(Duration.ofSeconds(1), JobMemory.DEFAULT);
         apply(disconnect("c1"));
         assertThat(apply(join("chat", "c1")).effect()).isEqualTo(Effect.DISCONNECTED);
 
@@ -458,6 +459,46 @@ public abstract class PresenceStoreContract {
         assertThat(repeat.effect()).isEqualTo(Effect.CHANGED);
         assertThat(repeat.rooms()).containsExactlyInAnyOrderElementsOf(first.rooms());
         assertThat(repeat.timestamp()).isEqualTo(first.timestamp());
+    }
+
+    @Test
+    void anAcknowledgedJobIsStillARepeat() {
+        StoreCommand.Join join = join("chat", "c1");
+        StoreResult first = apply(join);
+        apply(leave("chat", "c1"));
+
+        store.jobsAcknowledged(List.of(join.jobId()));
+
+        assertThat(apply(join)).as("a producer's retry within the window").isEqualTo(first.asRepeat());
+        assertThat(snapshot()).isEqualTo(new PresenceSnapshot(Map.of(), Map.of(), Map.of()));
+    }
+
+    @Test
+    void anAcknowledgedJobIsForgottenAfterTheDuplicateWindowAndAnUnacknowledgedOneIsNot() throws InterruptedException {
+        store = newStore(DEFAULT_TOMBSTONE, new JobMemory(Duration.ofHours(1), Duration.ofSeconds(1)));
+        StoreCommand.Join acknowledged = join("chat", "c1");
+        StoreCommand.Join unacknowledged = join("chat", "c2");
+        apply(acknowledged);
+        apply(unacknowledged);
+        apply(leave("chat", "c1"));
+        apply(leave("chat", "c2"));
+        StoreCommand.Leave neverApplied = leave("chat", "c3");
+
+        store.jobsAcknowledged(List.of(acknowledged.jobId(), neverApplied.jobId()));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        StoreResult again;
+        do {
+            Thread.sleep(100); // polling a server-side expiry: there is nothing to wait on
+            again = apply(acknowledged);
+        } while (again.repeat() && System.nanoTime() < deadline);
+        assertThat(again.repeat()).as("forgotten once the window is over").isFalse();
+        assertThat(again.effect()).isEqualTo(Effect.CHANGED);
+
+        assertThat(apply(unacknowledged).repeat()).as("not acknowledged: remembered for the whole job memory").isTrue();
+        assertThat(store.isMember(room("chat"), new ConnectionId(conn("c2")))).isFalse();
+        assertThat(apply(neverApplied).repeat()).as("an id the store did not remember is not made up").isFalse();
+        store.jobsAcknowledged(List.of());
     }
 
     // ---- batches
