@@ -10,51 +10,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${1:-100000}
 runs=${2:-1}
-# The README's start command's settings (see "Running it").
-java_opts=${JAVA_OPTS:-"-Xms64m -Xmx192m -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError"}
 out=presence-bench/target/drain
 mkdir -p "$out"
 [ -f presence-app/target/presence-app.jar ] && [ -f presence-bench/target/presence-bench.jar ] || mvn -q -B package -DskipTests
-vhost=presence-drain
-uri="amqp://guest:guest@127.0.0.1:5672/$vhost"
-port=4117
-
-service_pid=
-start_service() { # log file, extra JVM options...
-  local log=$1; shift
-  REDIS_HOST=127.0.0.1 REDIS_TLS_DISABLED=true RABBIT_MQ_CONNECTION_STRING="$uri" \
-  DB_HOST=127.0.0.1 DB_NAME=test DB_USER=postgres DB_TLS_DISABLED=true PRESENCE_DB_SCHEMA=presence_drain \
-  PRESENCE_JOB_MEMORY_S=600 PRESENCE_INTAKES=rabbitmq PRESENCE_HTTP_PORT=$port \
-    java "$@" -jar presence-app/target/presence-app.jar >"$log" 2>&1 &
-  service_pid=$!
-}
-stop_service() {
-  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then kill -TERM "$service_pid"; wait "$service_pid" || true; fi
-  service_pid=
-}
-cleanup() {
-  stop_service
-  rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
-  psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP SCHEMA IF EXISTS presence_drain CASCADE' >/dev/null 2>&1 || true
-  for pattern in 'presence:bench*' 'connection:bench*' 'presence-tombstone:bench*' 'presence-job:bench-*'; do
-    redis-cli --scan --pattern "$pattern" | xargs -r -n 500 redis-cli del >/dev/null 2>&1 || true
-  done
-}
-trap cleanup EXIT
-await_ready() {
-  for _ in $(seq 1 60); do curl -sf "localhost:$port/health/ready" >/dev/null 2>&1 && return; sleep 1; done
-  echo "the service did not become ready"; exit 1
-}
+bench_vhost=presence-drain bench_schema=presence_drain bench_port=4117
+. presence-bench/lib.sh
+uri=$bench_uri
+port=$bench_port
+trap bench_cleanup EXIT
 counted() { # jobs counted in /metrics so far
   curl -sf "localhost:$port/metrics" 2>/dev/null | awk '/^presence_jobs_total\{/ {n += $NF} END {printf "%d\n", n}'
 }
 
 for run in $(seq 1 "$runs"); do
-  cleanup
-  rabbitmqctl -q add_vhost "$vhost"
-  rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*'
+  bench_cleanup
+  bench_setup
   # Once, briefly, so that the queues and exchanges exist for the backlog; then the backlog.
-  start_service "$out/declare.log"; await_ready; stop_service
+  PRESENCE_INTAKES=rabbitmq start_service "$out/declare.log"; stop_service
   java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs "$jobs" --backlog --drain-timeout 120 \
     --json "$out/drain-$run.json" >"$out/drain-$run.txt" 2>&1 &
   bench_pid=$!
@@ -64,8 +36,7 @@ for run in $(seq 1 "$runs"); do
   done
   total=$(sed -n 's/^published \([0-9]*\) jobs/\1/p' "$out/drain-$run.txt")
   rm -f "$out/drain-$run.jfr"
-  # shellcheck disable=SC2086
-  start_service "$out/service-$run.log" $java_opts -XX:StartFlightRecording=filename=$out/drain-$run.jfr,settings=default
+  PRESENCE_INTAKES=rabbitmq launch_service "$out/service-$run.log" -XX:StartFlightRecording=filename=$out/drain-$run.jfr,settings=default
   first= last= ticks0=
   while kill -0 "$bench_pid" 2>/dev/null; do
     n=$(counted || true)
