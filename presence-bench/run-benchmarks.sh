@@ -19,24 +19,11 @@ mkdir -p "$out"
 mvn -q -B package -DskipTests
 fixture=presence-adapter-bullmq/src/test/node
 [ -d "$fixture/node_modules/bullmq" ] || (cd "$fixture" && npm ci --no-audit --no-fund >/dev/null)
-vhost=presence-bench
-rabbitmqctl -q add_vhost "$vhost" 2>/dev/null || true
-rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*'
-uri="amqp://guest:guest@127.0.0.1:5672/$vhost"
-
-service_pid=
-stop_service() {
-  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
-    kill -TERM "$service_pid"; wait "$service_pid" || true
-  fi
-}
-cleanup() {
-  stop_service
-  rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
-  psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP SCHEMA IF EXISTS presence_bench CASCADE' >/dev/null 2>&1 || true
-  redis-cli --scan --pattern 'presence-bench:presence:*' | xargs -r -n 500 redis-cli del >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
+bench_vhost=presence-bench bench_schema=presence_bench bench_port=4115
+. presence-bench/lib.sh
+uri=$bench_uri
+bench_setup
+trap bench_cleanup EXIT
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 cpu_of() { # total CPU ticks of every process matching a pgrep pattern
@@ -72,24 +59,13 @@ presence-bench/broker-baseline.sh 30 "$runs"
 # broker (consume, broadcast the job's body with confirms, acknowledge): the floor with this
 # generator. The relay keeps no presence, so the generator's Redis check fails by design.
 echo "== relay in place of the service (the floor with this generator; its Redis check fails by design)"
-java -cp presence-bench/target/presence-bench.jar com.relaybox.presence.bench.Relay "$uri" >"$out/relay.log" 2>&1 &
-service_pid=$!
-sleep 3
+start_relay "$out/relay.log"
 java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs 50000 --warmup 0 >"$out/relay-warm-up.txt" 2>&1 || true
 bench relay-paced --rate 1000 --warmup 15000
 bench relay-max --warmup 10000
 stop_service
 
-REDIS_HOST=127.0.0.1 REDIS_TLS_DISABLED=true RABBIT_MQ_CONNECTION_STRING="$uri" \
-DB_HOST=127.0.0.1 DB_NAME=test DB_USER=postgres DB_TLS_DISABLED=true PRESENCE_DB_SCHEMA=presence_bench \
-PRESENCE_JOB_MEMORY_S=600 PRESENCE_BULLMQ_PREFIX=presence-bench \
-PRESENCE_HTTP_PORT=4115 java -jar presence-app/target/presence-app.jar >"$out/service.log" 2>&1 &
-service_pid=$!
-for _ in $(seq 1 60); do
-  curl -sf localhost:4115/health/ready >/dev/null 2>&1 && break
-  sleep 1
-done
-curl -sf localhost:4115/health/ready >/dev/null || { echo "the service did not become ready; see $out/service.log"; exit 1; }
+start_service "$out/service.log"
 
 echo "== presence, warm-up run (not reported)"
 java -jar presence-bench/target/presence-bench.jar --rabbit "$uri" --jobs 50000 --warmup 0 >"$out/jit-warm-up.txt" 2>&1 || true

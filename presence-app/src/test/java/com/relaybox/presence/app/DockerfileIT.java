@@ -72,11 +72,14 @@ class DockerfileIT {
 
         List<String> command = new ArrayList<>(execForm(instructions(stage, "ENTRYPOINT").get(0)));
         command.addAll(execForm(instructions(stage, "CMD").get(0)));
-        // The README's start command, with options for the JVM only.
-        assertThat(Files.readString(REPOSITORY.resolve("README.md"))).contains("java -jar presence-app/target/presence-app.jar");
+        // The README's start command, with options for the JVM only: the very options the README gives.
+        String readme = Files.readString(REPOSITORY.resolve("README.md"));
+        assertThat(readme).contains("java -jar presence-app/target/presence-app.jar");
         assertThat(command.get(0)).isEqualTo("java");
         int jarAt = command.indexOf("-jar");
         assertThat(command.subList(1, jarAt)).allMatch(option -> option.startsWith("-XX:") || option.startsWith("-X"));
+        assertThat(readme.replace("\\\n  ", "")).as("the README's services-mode start command, JVM settings and all")
+                .contains("java " + String.join(" ", command.subList(1, jarAt)) + " -jar presence-app/target/presence-app.jar");
         assertThat(command.get(jarAt + 1)).endsWith("/presence-app.jar");
         assertThat(command).hasSize(jarAt + 2);
         command.set(0, JarProcess.java());

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class ServicesFixture implements AutoCloseable {
     static final int QUEUE_COUNT = 5;
+    static final java.time.Duration LONG_WINDOW = java.time.Duration.ofHours(1);
 
     final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     final String appPid = "appit" + id;
@@ -83,10 +84,12 @@ final class ServicesFixture implements AutoCloseable {
 
     /**
      * {@link #env()} consuming that queue (besides the RabbitMQ shards) with a lock duration of 2 s,
-     * so a killed instance's jobs and lease move on in seconds.
+     * so a killed instance's jobs and lease move on in seconds, and a duplicate window of
+     * {@link #LONG_WINDOW}, longer than any test, so every job's memory is still there to be counted.
      */
     Map<String, String> env(BullMqQueue queue, int redisPort) {
         Map<String, String> env = env();
+        env.put("PRESENCE_JOB_DUPLICATE_WINDOW_S", Long.toString(LONG_WINDOW.toSeconds()));
         env.put("REDIS_PORT", Integer.toString(redisPort));
         env.put("PRESENCE_BULLMQ_PREFIX", queue.prefix);
         env.put("PRESENCE_BULLMQ_LOCK_DURATION_MS", "2000");

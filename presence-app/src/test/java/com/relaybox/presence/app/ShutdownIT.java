@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,7 @@ class ShutdownIT {
     private static final int ROOMS = 8;
     private static final int JOBS_PER_ROOM = 1_000;
     private static final int BEFORE_STOP = 600;
+    private static final Duration WINDOW = Duration.ofHours(1);
 
     @TempDir
     Path dir;
@@ -35,9 +37,12 @@ class ShutdownIT {
             PresenceJobPublisher publisher = services.publisher();
             RoomStreams rooms = new RoomStreams(services.appPid, 0, ROOMS, JOBS_PER_ROOM);
 
+            // A window longer than the test, so that every job's memory is still there to be counted.
+            Map<String, String> env = services.env();
+            env.put("PRESENCE_JOB_DUPLICATE_WINDOW_S", Long.toString(WINDOW.toSeconds()));
             // A backlog waiting before the service starts, so the stop finds it busy.
             publish(services, publisher, rooms, 0, BEFORE_STOP);
-            try (JarProcess first = JarProcess.start(dir, services.env())) {
+            try (JarProcess first = JarProcess.start(dir, env)) {
                 first.awaitStarted();
                 Poll.await(Duration.ofSeconds(60), "the first service to apply some jobs",
                         () -> broadcasts.size() >= 200);
@@ -50,7 +55,7 @@ class ShutdownIT {
 
             // More jobs while no service runs, then a new service takes over.
             publish(services, publisher, rooms, BEFORE_STOP, JOBS_PER_ROOM);
-            try (JarProcess second = JarProcess.start(dir, services.env())) {
+            try (JarProcess second = JarProcess.start(dir, env)) {
                 second.awaitStarted();
                 Poll.await(Duration.ofSeconds(120), "every job applied", () -> rooms.allApplied(services.redis));
                 Poll.await(Duration.ofSeconds(30), "the queues drained", () -> services.jobsWaiting() == 0);
@@ -67,7 +72,10 @@ class ShutdownIT {
 
             int total = ROOMS * JOBS_PER_ROOM;
             // Exactly once in state: each job id is remembered once, each room holds its one member with the last data.
-            assertThat(RedisKeys.scan(services.redis, "presence-job:" + services.jobPrefix + "*")).hasSize(total);
+            List<String> remembered = RedisKeys.scan(services.redis, "presence-job:" + services.jobPrefix + "*");
+            assertThat(remembered).hasSize(total);
+            assertThat(remembered).as("each acknowledged: remembered for the window only, not the job memory")
+                    .allSatisfy(key -> assertThat(services.redis.pttl(key)).isBetween(1L, WINDOW.toMillis()));
             rooms.assertOneMemberEach(services.redis);
             // History: one record per job, none twice.
             assertThat(services.historyCounts()).containsExactly(total, total);

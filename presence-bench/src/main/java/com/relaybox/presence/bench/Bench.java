@@ -67,7 +67,6 @@ public final class Bench {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(options.rabbitUri());
         List<PhaseResult> phases = new ArrayList<>();
-        RedisCheck.Result check;
         long duplicates;
         Optional<Ghosts> ghosts = options.ghosts() > 0 ? Optional.of(new Ghosts(options, bodies)) : Optional.empty();
         try (Connection receiving = factory.newConnection("presence-bench-receiver");
@@ -75,26 +74,35 @@ public final class Bench {
              BroadcastReceiver receiver = new BroadcastReceiver(receiving, bodies.app(), options.queueCount(), sentNanos,
                      ghosts)) {
             int population = options.connections() * options.roomsPerConnection();
-            phases.add(phase("populate", population, 0, this::populateJob, sink, receiver));
-            if (ghosts.isPresent()) {
-                Ghosts g = ghosts.get();
-                int[] cursor = {0};
-                phases.add(phase("ghosts", options.ghosts() * options.roomsPerConnection(), 0, seq -> {
-                    int ghost = cursor[0] / options.roomsPerConnection();
-                    int k = cursor[0]++ % options.roomsPerConnection();
-                    return new BenchJob(seq, JobType.JOIN, g.connection(ghost), g.room(ghost, k), true);
-                }, sink, receiver));
-                g.startHeartbeats();
+            if (options.backlog()) {
+                phases.add(phase("backlog", population + options.jobs(), 0,
+                        seq -> seq < population ? populateJob(seq) : steadyJob(seq), sink, receiver));
+            } else {
+                phases.add(phase("populate", population, 0, this::populateJob, sink, receiver));
+                if (ghosts.isPresent()) {
+                    Ghosts g = ghosts.get();
+                    int[] cursor = {0};
+                    phases.add(phase("ghosts", options.ghosts() * options.roomsPerConnection(), 0, seq -> {
+                        int ghost = cursor[0] / options.roomsPerConnection();
+                        int k = cursor[0]++ % options.roomsPerConnection();
+                        return new BenchJob(seq, JobType.JOIN, g.connection(ghost), g.room(ghost, k), true);
+                    }, sink, receiver));
+                    g.startHeartbeats();
+                }
+                if (options.warmupJobs() > 0)
+                    phases.add(phase("warm-up", options.warmupJobs(), options.rate(), this::steadyJob, sink, receiver));
+                phases.add(phase("measured", options.jobs(), options.rate(), this::steadyJob, sink, receiver));
+                if (ghosts.isPresent()) awaitGhostLeaves(ghosts.get());
             }
-            if (options.warmupJobs() > 0)
-                phases.add(phase("warm-up", options.warmupJobs(), options.rate(), this::steadyJob, sink, receiver));
-            phases.add(phase("measured", options.jobs(), options.rate(), this::steadyJob, sink, receiver));
-            if (ghosts.isPresent()) awaitGhostLeaves(ghosts.get());
             duplicates = receiver.duplicates();
         } finally {
             ghosts.ifPresent(Ghosts::close);
         }
-        check = RedisCheck.check(options.redisHost(), options.redisPort(), bodies, model, !options.keepState());
+        return finish(phases, duplicates, ghosts);
+    }
+
+    private JsonObject finish(List<PhaseResult> phases, long duplicates, Optional<Ghosts> ghosts) throws Exception {
+        RedisCheck.Result check = RedisCheck.check(options.redisHost(), options.redisPort(), bodies, model, !options.keepState());
         JsonObject result = report(phases, duplicates, check);
         if (ghosts.isPresent()) {
             JsonObject ghostReport = ghosts.get().report();
@@ -180,7 +188,7 @@ public final class Bench {
         int generated = 0;
         while (generated < count) {
             // Keep a bounded number of jobs in flight, so "as fast as possible" measures the service, not a queue.
-            while (expectedCount - (receiver.receivedCount() - receivedBefore) >= options.maxInFlight())
+            while (!options.backlog() && expectedCount - (receiver.receivedCount() - receivedBefore) >= options.maxInFlight())
                 LockSupport.parkNanos(100_000);
             long now = System.nanoTime();
             batch.clear();
@@ -215,6 +223,7 @@ public final class Bench {
         }
         sink.awaitConfirms();
         long publishedAt = System.nanoTime();
+        if (options.backlog()) System.out.println("published " + count + " jobs");
 
         // Drain: wait for every broadcast due, giving up only after drainTimeout without progress.
         long lastProgress = System.nanoTime();

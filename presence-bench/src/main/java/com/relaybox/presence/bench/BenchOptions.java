@@ -10,7 +10,7 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                     int jobs, int warmupJobs, int rate, int rooms, int connections, int roomsPerConnection,
                     Mix mix, int dataBytes, boolean uniform, long seed, int maxInFlight, Duration drainTimeout,
                     Optional<Path> jsonFile, boolean keepState, Intake intake, String bullMqPrefix, String bullMqQueue,
-                    Path bullMqFixture, int ghosts, String heartbeatKey, int livenessTimeoutSeconds) {
+                    Path bullMqFixture, int ghosts, String heartbeatKey, int livenessTimeoutSeconds, boolean backlog) {
 
     /** Which of the service's intakes the jobs go to, the way RelayBox's producers enqueue them there. */
     enum Intake { RABBITMQ, BULLMQ }
@@ -33,6 +33,10 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
               --seed N                 random seed (default 1)
               --json FILE              also write the result as JSON to FILE
               --keep-state             leave the run's Redis keys in place (default: deleted after the check)
+              --backlog                publish the population and the jobs as one backlog, with no bound in
+                                       flight and no warm-up, print "published N jobs" once all are
+                                       confirmed, then wait for their broadcasts: start the service after
+                                       that line to measure a drain (presence-bench/backlog-drain.sh)
               --ghosts N               the ghost scenario: N more connections join rooms-per-connection rooms
                                        each, get one heartbeat and no more, while the live ones are
                                        refreshed every 2 s; reports the time to their last leave and the
@@ -66,7 +70,7 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
             String arg = args[i];
             if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + arg + "'");
             String name = arg.substring(2);
-            if (name.equals("keep-state") || name.equals("help")) {
+            if (name.equals("keep-state") || name.equals("backlog") || name.equals("help")) {
                 flags.add(name);
                 continue;
             }
@@ -108,7 +112,8 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                 Path.of(r.string("bullmq-fixture", "presence-adapter-bullmq/src/test/node")),
                 r.integer("ghosts", 0, 0),
                 r.string("heartbeat-key", "heartbeat:keepalive"),
-                r.integer("liveness-timeout-s", 90, 1));
+                r.integer("liveness-timeout-s", 90, 1),
+                flags.contains("backlog"));
         given.keySet().removeAll(r.read);
         if (!given.isEmpty()) throw new IllegalArgumentException("unknown option --" + given.keySet().iterator().next());
         if (options.roomsPerConnection >= options.rooms)

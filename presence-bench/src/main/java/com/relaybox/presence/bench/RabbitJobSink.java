@@ -39,7 +39,8 @@ final class RabbitJobSink implements JobSink {
         if (failed != null) throw Confirmations.unwrap(failed);
         List<PresenceJobPublisher.Job> batch = new ArrayList<>(jobs.size());
         for (BenchJob job : jobs)
-            batch.add(new PresenceJobPublisher.Job(job.type(), bodies.body(job), UUID.randomUUID().toString()));
+            // "bench-": the job memory it leaves behind can be told from anyone else's and deleted
+            batch.add(new PresenceJobPublisher.Job(job.type(), bodies.body(job), "bench-" + UUID.randomUUID()));
         while (unconfirmed.get() + batch.size() > MAX_UNCONFIRMED_JOBS && unconfirmed.get() > 0 && failure.get() == null)
             LockSupport.parkNanos(50_000);
         unconfirmed.addAndGet(batch.size());

@@ -50,7 +50,9 @@ import javax.net.ssl.SSLParameters;
  */
 public final class BullMqIntake implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BullMqIntake.class);
-    private static final int MAX_BATCHES_IN_FLIGHT = 4;
+    private static final int MAX_BATCHES_SENDING = 4;
+    /** Batches awaiting their history confirmation meanwhile; bounded in jobs by {@link Flight} too. */
+    private static final int MAX_BATCHES_UNACKNOWLEDGED = 64;
     private static final Duration BACKOFF_MIN = Duration.ofMillis(100);
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(5);
     private static final double MARKER_BLOCK_SECONDS = 1.0;
@@ -87,10 +89,10 @@ public final class BullMqIntake implements AutoCloseable {
         this.redis = client(settings);
         this.scripts = new QueueScripts(redis, settings.keyBase());
         this.lease = new Lease(settings.lockDuration());
-        this.flight = new Flight(settings.batchSize() * MAX_BATCHES_IN_FLIGHT);
+        this.flight = new Flight(settings.batchSize() * MAX_BATCHES_SENDING);
         this.batches = new JobBatches(scripts, jobs, lease, flight, observer);
         BatchPipeline.Settings pipelineSettings = new BatchPipeline.Settings(settings.batchSize(), settings.batchMaxWait(),
-                MAX_BATCHES_IN_FLIGHT, BACKOFF_MIN, BACKOFF_MAX, 0, settings.shutdownTimeout());
+                MAX_BATCHES_SENDING, MAX_BATCHES_UNACKNOWLEDGED, BACKOFF_MIN, BACKOFF_MAX, 0, settings.shutdownTimeout());
         this.pipeline = new BatchPipeline<>("bullmq-" + settings.queue(), pipelineSettings, batches, new Log(), job -> 1);
         this.taker = new Thread(this::takeLoop, "presence-bullmq-" + settings.queue() + "-taker");
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {

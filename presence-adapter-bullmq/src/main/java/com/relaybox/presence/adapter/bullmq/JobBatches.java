@@ -10,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The BullMQ side of the {@link BatchPipeline}: a batch of taken jobs is applied with
@@ -23,6 +25,11 @@ import java.util.List;
  * ones, by the lease renewal; the jobs stay in active under this instance's renewed locks
  * meanwhile. Should the lease lapse first, the next holder takes them again: they change nothing a
  * second time and are broadcast again, as any redelivery is.
+ *
+ * <p>Once Redis has taken a finish, BullMQ never gives those jobs again: their memory in the store
+ * shrinks to the duplicate window ({@link ProcessJobs#jobsAcknowledged}). Not for a job the script
+ * did not find active, though: a stalled check may have given it back, to be taken again, so it
+ * keeps the long memory.
  */
 final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome>> {
     private static final Logger LOG = LoggerFactory.getLogger(JobBatches.class);
@@ -56,7 +63,7 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
         List<RawJob> raws = new ArrayList<>(batch.items().size());
         for (TakenJob job : batch.items()) raws.add(job.raw(scripts.base(), batch.retry()));
         ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, batch.fence());
-        return new BatchPipeline.Started<>(applied.outcomes(), applied.confirmed());
+        return new BatchPipeline.Started<>(applied.outcomes(), applied.broadcast(), applied.confirmed());
     }
 
     @Override
@@ -93,10 +100,10 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
                     args.add("");
                 }
             }
-            long finished;
+            Object reply;
             try {
-                finished = QueueScripts.number(scripts.run(QueueScripts.FINISH,
-                        List.of(Keys.LEASE, "active", "stalled", "completed", "failed", "events", "meta", "wait"), args));
+                reply = scripts.run(QueueScripts.FINISH,
+                        List.of(Keys.LEASE, "active", "stalled", "completed", "failed", "events", "meta", "wait"), args);
             } catch (DependencyUnavailableException e) {
                 LOG.debug("finishing {} jobs failed; tried again with the next renewal: {}", pending.size(), e.getMessage());
                 return;
@@ -104,11 +111,12 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
             long now = System.currentTimeMillis();
             List<Finishing> done = List.copyOf(pending);
             pending.clear();
-            if (finished < 0) {
+            if (!(reply instanceof List<?> missed)) {     // -1: the lease is not this instance's any more
                 lease.lost(held.token());
                 return;
             }
             flight.finished(held.epoch(), ids);
+            forgetSoon(done, missed);
             try {
                 observer.finished(done.size() - failed, failed);
                 for (Finishing finishing : done)
@@ -117,5 +125,18 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
                 LOG.warn("event=observer_failed error={}", Logfmt.quote(String.valueOf(e)));
             }
         }
+    }
+
+    private void forgetSoon(List<Finishing> done, List<?> missed) {
+        Set<String> notFinished = new HashSet<>();
+        for (Object id : missed) notFinished.add(QueueScripts.text(id));
+        List<RawJob> raws = new ArrayList<>(done.size());
+        List<Outcome> outcomes = new ArrayList<>(done.size());
+        for (Finishing finishing : done) {
+            if (notFinished.contains(finishing.job().id())) continue;
+            raws.add(finishing.job().raw(scripts.base(), false));
+            outcomes.add(finishing.outcome());
+        }
+        jobs.jobsAcknowledged(raws, outcomes);
     }
 }

@@ -4,7 +4,8 @@
 -- kept that many seconds, at most that many), with the events a worker emits.
 -- KEYS: 1 lease, 2 active, 3 stalled, 4 completed, 5 failed, 6 events, 7 meta, 8 wait
 -- ARGV: 1 token, 2 now ms, 3 job key base, then per job: id, "completed" | "failed", reason
--- Returns the number finished, or -1 when the lease is not the caller's any more.
+-- Returns the ids it did not find active (given back by a stalled check, or finished by an earlier
+-- call whose reply was lost), none as a rule; or -1 when the lease is not the caller's any more.
 if call("GET", KEYS[1]) ~= ARGV[1] then return -1 end
 local now = tonumber(ARGV[2])
 local base = ARGV[3]
@@ -30,6 +31,7 @@ local function trim(set, keep)
 end
 
 local finished = 0
+local missed = {}
 for i = 4, #ARGV, 3 do
   local id, target, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = base .. id
@@ -61,9 +63,11 @@ for i = 4, #ARGV, 3 do
       emit(KEYS[6], limit, "event", "failed", "jobId", id, "failedReason", reason, "prev", "active")
     end
     finished = finished + 1
+  else
+    missed[#missed + 1] = id
   end
 end
 if finished > 0 and call("LLEN", KEYS[8]) == 0 and call("LLEN", KEYS[2]) == 0 then
   emit(KEYS[6], limit, "event", "drained")
 end
-return finished
+return missed

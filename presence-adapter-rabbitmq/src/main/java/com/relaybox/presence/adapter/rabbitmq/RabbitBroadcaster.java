@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -65,7 +64,7 @@ public final class RabbitBroadcaster implements PresenceBroadcaster, AutoCloseab
         for (PresenceEvent event : events)
             messages.add(new ConfirmedPublisher.Message(Topology.BROADCAST_EXCHANGE,
                     Shard.broadcastRoutingKey(event.room(), queueCount), false, PROPERTIES,
-                    PresenceJson.broadcast(event, UUID.randomUUID()).getBytes(StandardCharsets.UTF_8)));
+                    PresenceJson.broadcast(event).getBytes(StandardCharsets.UTF_8)));
         if (fence instanceof ShardFence shard) return shard.publish(messages);
         // Asked at the last moment before publishing: the channel of the batch may have gone while it was applied.
         if (!fence.holds()) return CompletableFuture.failedFuture(Fence.lost());

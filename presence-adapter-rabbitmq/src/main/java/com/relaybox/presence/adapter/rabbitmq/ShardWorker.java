@@ -26,9 +26,11 @@ import java.util.concurrent.CompletableFuture;
  * {@link BatchPipeline}: batches of what has arrived are applied with {@link ProcessJobs#applyBatch},
  * their rejected jobs dead-lettered, and acknowledged in order, each run of confirmed batches with
  * one {@code basic.ack(lastTag, multiple)}. So a shard's throughput and latency do not hinge on one
- * confirm round trip (a quorum-queue commit, for history) per batch. At most
- * {@link #MAX_BATCHES_IN_FLIGHT} batches await confirmation; past that the worker waits for the
- * oldest, so under load the jobs arriving meanwhile make bigger batches.
+ * confirm round trip per batch. At most {@link #MAX_BATCHES_SENDING} batches await the confirmation
+ * of their broadcasts; past that the worker waits for the oldest, so under load the jobs arriving
+ * meanwhile make bigger batches. History (a quorum-queue commit, gathered over a linger) is slower to
+ * confirm and nobody waits for it: up to {@link #MAX_BATCHES_UNACKNOWLEDGED} batches await it, and
+ * it delays their acknowledgement, never the next batch's broadcasts.
  *
  * <p>A batch is confirmed once its broadcasts, its history records and its dead letters are. A
  * store failure retries the batch as redeliveries; a failed confirmation retries that batch and
@@ -43,7 +45,8 @@ import java.util.concurrent.CompletableFuture;
 final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWorker.Applied> {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
     static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
-    static final int MAX_BATCHES_IN_FLIGHT = 4;
+    static final int MAX_BATCHES_SENDING = 4;
+    static final int MAX_BATCHES_UNACKNOWLEDGED = 64;
 
     private final int shard;
     private final String queue;
@@ -69,7 +72,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
         this.broadcasts = broadcasts;
         this.observer = observer;
         BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), settings.batchMaxWait(),
-                MAX_BATCHES_IN_FLIGHT, settings.retryBackoffMin(), settings.retryBackoffMax(), 0, settings.confirmTimeout());
+                MAX_BATCHES_SENDING, MAX_BATCHES_UNACKNOWLEDGED, settings.retryBackoffMin(), settings.retryBackoffMax(), 0, settings.confirmTimeout());
         this.pipeline = new BatchPipeline<>(queue, batches, this, new Log(), delivery -> 1);
         this.consumer = new PipelinedConsumer<>(queue, (envelope, properties, body) -> new JobDelivery(
                 envelope.getDeliveryTag(), envelope.getRoutingKey(), properties, body, envelope.isRedeliver()), pipeline);
@@ -117,7 +120,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
         for (JobDelivery delivery : batch.items()) raws.add(batch.retry() ? delivery.raw().asRedelivery() : delivery.raw());
         ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, new ShardFence(consumer, batch.epoch(), broadcasts));
         CompletableFuture<Void> deadLettered = deadLetterRejected(batch.items(), applied.outcomes());
-        return new BatchPipeline.Started<>(new Applied(raws, applied.outcomes()),
+        return new BatchPipeline.Started<>(new Applied(raws, applied.outcomes()), applied.broadcast(),
                 CompletableFuture.allOf(applied.confirmed(), deadLettered));
     }
 
@@ -140,12 +143,15 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
                 original.builder().headers(headers).build(), delivery.body());
     }
 
-    /** One {@code basic.ack(multiple)} up to the last job of the last batch; then tells the observer. */
+    /**
+     * One {@code basic.ack(multiple)} up to the last job of the last batch; once it is sent, the
+     * jobs' memory shrinks to the duplicate window (see {@link #forgetSoon}); then tells the observer.
+     */
     @Override
     public void acknowledge(List<BatchPipeline.Done<JobDelivery, Applied>> done) {
         int count = 0;
         for (BatchPipeline.Done<JobDelivery, Applied> batch : done) count += batch.batch().items().size();
-        consumer.acknowledgeUpTo(done.get(done.size() - 1).batch().last().tag(), count);
+        if (consumer.acknowledgeUpTo(done.get(done.size() - 1).batch().last().tag(), count)) forgetSoon(done);
         long now = System.currentTimeMillis();
         long nanos = System.nanoTime();
         try {
@@ -160,6 +166,22 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
         } catch (RuntimeException e) {
             LOG.warn("event=observer_failed queue={} error={}", queue, Logfmt.quote(String.valueOf(e)));
         }
+    }
+
+    /**
+     * The broker has these jobs' acknowledgement, or will have it unless the connection dies first
+     * ({@code basic.ack} is not confirmed): then it redelivers them as soon as it sees the channel
+     * gone, to the next consumer, which finds them inside the duplicate window unless no instance
+     * consumed the queue for longer than that (see the README's "Job memory").
+     */
+    private void forgetSoon(List<BatchPipeline.Done<JobDelivery, Applied>> done) {
+        List<RawJob> acknowledged = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (BatchPipeline.Done<JobDelivery, Applied> batch : done) {
+            acknowledged.addAll(batch.result().jobs());
+            outcomes.addAll(batch.result().outcomes());
+        }
+        jobs.jobsAcknowledged(acknowledged, outcomes);
     }
 
     /** The pipeline's events as log lines, and its retries to the observer. */

@@ -26,7 +26,10 @@ final class RedisKeys {
         return "connection:" + connection.value() + ":presence-sets";
     }
 
-    /** What a job id did: effect, timestamp and rooms, MessagePack, with a TTL of the job memory. */
+    /**
+     * What a job id did: effect, timestamp and rooms, MessagePack, with a TTL of the job memory,
+     * shortened to the duplicate window once the job is acknowledged to its source.
+     */
     static String job(JobId job) {
         return "presence-job:" + job.value();
     }

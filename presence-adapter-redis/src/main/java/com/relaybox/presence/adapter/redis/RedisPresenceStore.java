@@ -4,6 +4,7 @@ import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.Ghost;
+import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
@@ -77,18 +78,21 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
 
     private final String where;
     private final String jobMemoryMillis;
+    private final String duplicateWindowMillis;
     private final String tombstoneMillis;
     private final String heartbeats;
     private final String sweeperLease;
     private final String unconfirmedEvictions;
     private final RedisClient client;
     private final AtomicBoolean available = new AtomicBoolean(true);
+    private final AtomicBoolean shortening = new AtomicBoolean(true);
     private volatile boolean closed;
 
     public RedisPresenceStore(RedisSettings settings) {
         Objects.requireNonNull(settings, "settings");
         this.where = settings.host() + ":" + settings.port();
-        this.jobMemoryMillis = Long.toString(settings.jobMemory().toMillis());
+        this.jobMemoryMillis = Long.toString(settings.jobMemory().unacknowledged().toMillis());
+        this.duplicateWindowMillis = Long.toString(settings.jobMemory().duplicateWindow().toMillis());
         this.tombstoneMillis = Long.toString(settings.tombstone().toMillis());
         this.heartbeats = settings.heartbeatKey();
         this.sweeperLease = RedisKeys.sweeperLease(heartbeats);
@@ -146,6 +150,35 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
             });
         }
         return results(commands, replies);
+    }
+
+    /**
+     * One pipelined round trip of {@code PEXPIRE}s, one per job, whatever the number of jobs; a job
+     * record that has expired already stays gone. A failure is one WARN line until it works again.
+     */
+    @Override
+    public void jobsAcknowledged(List<JobId> jobs) {
+        if (jobs.isEmpty()) return;
+        try {
+            ensureOpen();
+            run("job memory", () -> {
+                try (Pipeline pipeline = client.pipelined()) {
+                    List<Response<Object>> replies = new ArrayList<>(jobs.size());
+                    for (JobId job : jobs)
+                        replies.add(pipeline.sendCommand(Command.PEXPIRE, RedisKeys.job(job), duplicateWindowMillis));
+                    pipeline.sync();
+                    for (Response<Object> reply : replies)
+                        if (replyOrError(reply) instanceof JedisDataException error) throw error;
+                }
+                return null;
+            });
+            if (shortening.compareAndSet(false, true)) log.info("event=job_memory_shortened_again redis={}", where);
+        } catch (RuntimeException e) {
+            if (shortening.compareAndSet(true, false))
+                log.warn("event=job_memory_not_shortened redis={} jobs={} error={} detail=\"acknowledged jobs stay "
+                        + "remembered for the whole job memory until this works again; harmless\"", where, jobs.size(),
+                        Logfmt.quote(String.valueOf(e.getMessage())));
+        }
     }
 
     /** {@code EVALSHA} arguments of one command; see apply.lua for KEYS and ARGV. */

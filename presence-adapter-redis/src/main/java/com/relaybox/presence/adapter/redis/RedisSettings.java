@@ -1,5 +1,7 @@
 package com.relaybox.presence.adapter.redis;
 
+import com.relaybox.presence.core.port.out.JobMemory;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,16 +18,16 @@ import java.util.Optional;
  * @param timeout    connect and read timeout of one Redis call, and the longest wait for a free
  *                   connection
  * @param tombstone  how long a join or update of a disconnected connection is ignored
- * @param jobMemory  how long a job id's first outcome is remembered, so a redelivery changes nothing
+ * @param jobMemory  how long a job id's first outcome is remembered, so a redelivery changes nothing:
+ *                   until acknowledged, and after
  * @param heartbeatKey the sorted set of the connections' last heartbeats (CONTRACT §8), RelayBox's
  *                   {@code heartbeat:keepalive}; the ghost sweeper's own keys are named after it
  */
 public record RedisSettings(String host, int port, boolean tls, Optional<String> authToken, int poolSize,
-                            Duration timeout, Duration tombstone, Duration jobMemory, String heartbeatKey) {
+                            Duration timeout, Duration tombstone, JobMemory jobMemory, String heartbeatKey) {
     public static final int DEFAULT_PORT = 6379;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_TOMBSTONE = Duration.ofSeconds(600);
-    public static final Duration DEFAULT_JOB_MEMORY = Duration.ofHours(24);
     public static final String DEFAULT_HEARTBEAT_KEY = "heartbeat:keepalive";
 
     public RedisSettings {
@@ -39,7 +41,7 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
         if (poolSize < 1) throw new IllegalArgumentException("the Redis pool size must be at least 1, got " + poolSize);
         requireMillis(timeout, "the Redis timeout", Integer.MAX_VALUE);
         requireMillis(tombstone, "the disconnect tombstone", Long.MAX_VALUE);
-        requireMillis(jobMemory, "the job memory", Long.MAX_VALUE);
+        Objects.requireNonNull(jobMemory, "jobMemory");
         requireHeartbeatKey(heartbeatKey);
     }
 
@@ -53,7 +55,7 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
 
     /** The given server, with the default timeout, tombstone and job memory. */
     public static RedisSettings of(String host, int port, boolean tls, Optional<String> authToken, int poolSize) {
-        return new RedisSettings(host, port, tls, authToken, poolSize, DEFAULT_TIMEOUT, DEFAULT_TOMBSTONE, DEFAULT_JOB_MEMORY,
+        return new RedisSettings(host, port, tls, authToken, poolSize, DEFAULT_TIMEOUT, DEFAULT_TOMBSTONE, JobMemory.DEFAULT,
                 DEFAULT_HEARTBEAT_KEY);
     }
 
@@ -65,7 +67,7 @@ public record RedisSettings(String host, int port, boolean tls, Optional<String>
         return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory, heartbeatKey);
     }
 
-    public RedisSettings withJobMemory(Duration jobMemory) {
+    public RedisSettings withJobMemory(JobMemory jobMemory) {
         return new RedisSettings(host, port, tls, authToken, poolSize, timeout, tombstone, jobMemory, heartbeatKey);
     }
 

@@ -24,6 +24,11 @@
 -- Bad data: every key a job writes is read (or written by the job's first write) before
 -- anything is written, so a key of the wrong type fails the job whole with a CORRUPT error
 -- naming the key, and nothing of the job changes.
+--
+-- Cost flat in room size: the index holds each member once and only members (CONTRACT section 3),
+-- so a join of a connection the members hash does not hold never scans the index, and every
+-- removal is LREM count 1, which stops at the entry it removes. A rejoin, leave, disconnect and
+-- eviction still walk the index up to the member's place: the index is RelayBox's list.
 
 -- A command on a key the job reads or first writes: a key of the wrong type is bad data, named;
 -- any other error (out of memory, read-only replica, ...) goes back to the caller as it is.
@@ -75,7 +80,7 @@ end
 local function leaveAll(connection, sets, rooms)
   for _, room in ipairs(rooms) do
     redis.call('HDEL', 'presence:' .. room .. ':members', connection)
-    redis.call('LREM', 'presence:' .. room .. ':index', 0, connection)
+    redis.call('LREM', 'presence:' .. room .. ':index', 1, connection)
   end
   redis.call('DEL', sets)
 end
@@ -125,7 +130,11 @@ local function roomJob(kind, connection, timestamp)
   local member = checked('hash', 'HEXISTS', members, connection) == 1
   if kind == 'join' then
     checked('hash', 'HEXISTS', sets, room)
-    checked('list', 'LREM', index, 0, connection) -- the first write: nothing changed if it fails
+    if member then
+      checked('list', 'LREM', index, 1, connection) -- the first write: nothing changed if it fails
+    else
+      checked('list', 'LLEN', index) -- not in the index: no need to look for it there
+    end
     redis.call('LPUSH', index, connection)
     redis.call('HSET', members, connection, ARGV[6])
     redis.call('HSET', sets, room, '1')
@@ -135,7 +144,7 @@ local function roomJob(kind, connection, timestamp)
   elseif kind == 'leave' then
     if not member then return remember('N', timestamp, {}) end
     checked('hash', 'HEXISTS', sets, room)
-    checked('list', 'LREM', index, 0, connection) -- the first write: nothing changed if it fails
+    checked('list', 'LREM', index, 1, connection) -- the first write: nothing changed if it fails
     redis.call('HDEL', members, connection)
     redis.call('HDEL', sets, room)
   else

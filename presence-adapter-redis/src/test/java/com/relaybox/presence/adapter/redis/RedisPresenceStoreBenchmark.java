@@ -8,6 +8,7 @@ import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
+import com.relaybox.presence.core.port.out.JobMemory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,7 +59,8 @@ public class RedisPresenceStoreBenchmark {
         @Setup(Level.Trial)
         public void open() {
             // Job records expire soon: the benchmark writes millions of them into the shared Redis.
-            store = new RedisPresenceStore(RedisKeyspace.localSettings().withJobMemory(Duration.ofMinutes(2)));
+            store = new RedisPresenceStore(RedisKeyspace.localSettings().withJobMemory(
+                    new JobMemory(Duration.ofMinutes(2), Duration.ofMinutes(1))));
         }
 
         @TearDown(Level.Trial)

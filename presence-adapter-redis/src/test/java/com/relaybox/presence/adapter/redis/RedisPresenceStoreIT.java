@@ -2,6 +2,7 @@ package com.relaybox.presence.adapter.redis;
 
 import com.relaybox.presence.core.contract.PresenceSnapshot;
 import com.relaybox.presence.core.contract.PresenceStoreContract;
+import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,8 +18,9 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     private final List<RedisPresenceStore> stores = new ArrayList<>();
 
     @Override
-    protected PresenceStore newStore(Duration tombstone) {
+    protected PresenceStore newStore(Duration tombstone, JobMemory jobMemory) {
         RedisPresenceStore store = new RedisPresenceStore(RedisKeyspace.localSettings().withTombstone(tombstone)
+                .withJobMemory(jobMemory)
                 .withHeartbeatKey(RedisKeyspace.heartbeatKey(app)));
         stores.add(store);
         return store;

@@ -1,5 +1,6 @@
 package com.relaybox.presence.adapter.redis;
 
+import com.relaybox.presence.core.port.out.JobMemory;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,9 +16,10 @@ class RedisSettingsTest {
 
         assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.tombstone()).isEqualTo(Duration.ofSeconds(600));
-        assertThat(settings.jobMemory()).isEqualTo(Duration.ofHours(24));
+        assertThat(settings.jobMemory()).isEqualTo(new JobMemory(Duration.ofHours(24), Duration.ofMinutes(5)));
         assertThat(settings.withTombstone(Duration.ofSeconds(5)).tombstone()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(settings.withJobMemory(Duration.ofHours(1)).jobMemory()).isEqualTo(Duration.ofHours(1));
+        JobMemory hour = new JobMemory(Duration.ofHours(1), Duration.ofSeconds(30));
+        assertThat(settings.withJobMemory(hour).jobMemory()).isEqualTo(hour);
         assertThat(settings.withTimeout(Duration.ofMillis(500)).timeout()).isEqualTo(Duration.ofMillis(500));
     }
 
@@ -37,8 +39,7 @@ class RedisSettingsTest {
         assertThatThrownBy(() -> fine.withTimeout(Duration.ofDays(30))).hasMessageContaining("Redis timeout");
         assertThatThrownBy(() -> fine.withTombstone(Duration.ofSeconds(-1)))
                 .hasMessageStartingWith("the disconnect tombstone must be positive");
-        assertThatThrownBy(() -> fine.withJobMemory(Duration.ofSeconds(Long.MAX_VALUE)))
-                .hasMessageStartingWith("the job memory is too long");
+        assertThatThrownBy(() -> fine.withJobMemory(null)).hasMessage("jobMemory");
     }
 
     @Test

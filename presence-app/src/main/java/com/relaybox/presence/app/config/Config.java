@@ -15,6 +15,7 @@ import com.relaybox.presence.adapter.rabbitmq.history.HistoryWriterSettings;
 import com.relaybox.presence.adapter.redis.RedisSettings;
 import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.service.GhostSweeper;
 
 import java.net.InetAddress;
@@ -120,7 +121,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
     private static JobConfig jobs(Reader read) {
         return new JobConfig(read.intIn(PRESENCE_MAX_DATA_BYTES, JobParser.DEFAULT_MAX_DATA_BYTES, 1, 64 * 1024 * 1024),
                 read.seconds(PRESENCE_DISCONNECT_TOMBSTONE_S, InMemoryPresenceStore.DEFAULT_TOMBSTONE),
-                read.seconds(PRESENCE_JOB_MEMORY_S, InMemoryPresenceStore.DEFAULT_JOB_MEMORY),
+                jobMemory(read),
                 new GhostSweeper.Settings(
                         read.seconds(PRESENCE_LIVENESS_TIMEOUT_S, GhostSweeper.Settings.DEFAULT_TIMEOUT,
                                 GhostSweeper.Settings::requireTimeout),
@@ -128,6 +129,17 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                                 GhostSweeper.Settings::requireInterval),
                         read.number(PRESENCE_GHOST_SWEEP_BATCH, GhostSweeper.Settings.DEFAULT_BATCH_SIZE,
                                 GhostSweeper.Settings::requireBatchSize)));
+    }
+
+    /**
+     * The window is checked against the memory: a window set longer than it is the window's error.
+     * Unset, it is the default or the memory if that is shorter, so a short memory set before the
+     * window existed still starts.
+     */
+    private static JobMemory jobMemory(Reader read) {
+        Duration unacknowledged = read.seconds(PRESENCE_JOB_MEMORY_S, JobMemory.DEFAULT_UNACKNOWLEDGED);
+        Duration window = read.seconds(PRESENCE_JOB_DUPLICATE_WINDOW_S, JobMemory.of(unacknowledged).duplicateWindow());
+        return read.accepted(PRESENCE_JOB_DUPLICATE_WINDOW_S, () -> new JobMemory(unacknowledged, window));
     }
 
     /**
@@ -219,7 +231,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                 .withShutdownTimeout(CONSUMER_SHUTDOWN);
         return Optional.of(new ServicesConfig(
                 new RedisSettings(redisHost.get(), redisPort, redisTls, redisAuth, queueCount + REDIS_READ_CONNECTIONS,
-                        RedisSettings.DEFAULT_TIMEOUT, jobs.disconnectTombstone(), jobs.jobIdMemory(), heartbeatKey),
+                        RedisSettings.DEFAULT_TIMEOUT, jobs.disconnectTombstone(), jobs.jobMemory(), heartbeatKey),
                 rabbit,
                 new HistoryQueueSettings(rabbit, HistoryQueueSettings.DEFAULT_QUEUE),
                 HistoryWriterSettings.defaults().withCloseTimeout(HISTORY_WRITER_CLOSE),

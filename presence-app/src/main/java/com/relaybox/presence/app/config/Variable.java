@@ -43,7 +43,8 @@ public enum Variable {
 
     PRESENCE_MAX_DATA_BYTES("65536", "largest message.data; larger jobs are rejected"),
     PRESENCE_DISCONNECT_TOMBSTONE_S("600", "ignore a connection's joins and updates this long after its disconnect"),
-    PRESENCE_JOB_MEMORY_S("86400", "remember a job id this long, so a repeat changes nothing"),
+    PRESENCE_JOB_MEMORY_S("86400", "remember a job id this long until acknowledged, so a redelivery changes nothing"),
+    PRESENCE_JOB_DUPLICATE_WINDOW_S("300", "once acknowledged, remember a job id this long, for a producer's retry"),
 
     PRESENCE_LIVENESS_TIMEOUT_S("90", "a connection whose last heartbeat is older than this is a ghost, evicted"),
     PRESENCE_GHOST_SWEEP_INTERVAL_MS("5000", "how often stale heartbeats are looked for, 100-10000"),

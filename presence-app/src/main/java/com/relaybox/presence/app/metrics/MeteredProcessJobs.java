@@ -123,6 +123,11 @@ public final class MeteredProcessJobs implements ProcessJobs {
         return applied;
     }
 
+    @Override
+    public void jobsAcknowledged(List<RawJob> jobs, List<Outcome> outcomes) {
+        delegate.jobsAcknowledged(jobs, outcomes);
+    }
+
     private static String name(Outcome outcome) {
         if (outcome instanceof Outcome.Applied) return "applied";
         if (outcome instanceof Outcome.Ignored) return "ignored";

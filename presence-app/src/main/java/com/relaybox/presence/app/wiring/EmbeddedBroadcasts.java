@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,7 +24,7 @@ final class EmbeddedBroadcasts implements PresenceBroadcaster {
         if (log.isDebugEnabled())
             for (PresenceEvent event : events)
                 log.debug("event=broadcast room={} type={} body={}", event.room(), event.eventName(),
-                        PresenceJson.broadcast(event, UUID.randomUUID()));
+                        PresenceJson.broadcast(event));
         return CompletableFuture.completedFuture(null);
     }
 }

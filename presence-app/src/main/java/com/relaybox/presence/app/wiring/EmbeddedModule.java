@@ -35,7 +35,7 @@ public final class EmbeddedModule extends AbstractModule {
     @Provides
     @Singleton
     InMemoryPresenceStore memoryStore(TimeSource clock, JobConfig jobs) {
-        return new InMemoryPresenceStore(clock, jobs.disconnectTombstone(), jobs.jobIdMemory());
+        return new InMemoryPresenceStore(clock, jobs.disconnectTombstone(), jobs.jobMemory());
     }
 
     @Provides

@@ -7,6 +7,7 @@ import com.relaybox.presence.adapter.rabbitmq.BrokerAddress;
 import com.relaybox.presence.adapter.rabbitmq.QueueType;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.adapter.redis.RedisSettings;
+import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.service.GhostSweeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,8 +61,8 @@ class ConfigTest {
         assertThat(config.services()).isEmpty();
         assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 4004, Optional.empty()));
         assertThat(config.log()).isEqualTo(new LogConfig("info", false));
-        assertThat(config.jobs()).isEqualTo(new JobConfig(65_536, Duration.ofSeconds(600), Duration.ofHours(24),
-                GhostSweeper.Settings.defaults()));
+        assertThat(config.jobs()).isEqualTo(new JobConfig(65_536, Duration.ofSeconds(600),
+                new JobMemory(Duration.ofHours(24), Duration.ofMinutes(5)), GhostSweeper.Settings.defaults()));
     }
 
     @Test
@@ -73,7 +74,7 @@ class ConfigTest {
         ServicesConfig services = config.services().orElseThrow();
         // A Redis connection per shard consumer and 8 for reads.
         assertThat(services.redis()).isEqualTo(new RedisSettings("127.0.0.1", 6379, true, Optional.empty(), 5 + 8,
-                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(600), Duration.ofHours(24), "heartbeat:keepalive"));
+                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(600), JobMemory.DEFAULT, "heartbeat:keepalive"));
         RabbitSettings rabbit = services.rabbit();
         assertThat(rabbit.endpoint()).isEqualTo(new AmqpEndpoint(false, "127.0.0.1", 5672, "guest", "guest", "/"));
         assertThat(rabbit.queueCount()).isEqualTo(5);
@@ -161,6 +162,8 @@ class ConfigTest {
             "RABBIT_MQ_PREFETCH|65536|the prefetch must be at least the batch size (200) and at most 65535, got 65536",
             "PRESENCE_MAX_DATA_BYTES|0|must be between 1 and 67108864, got 0",
             "PRESENCE_DISCONNECT_TOMBSTONE_S|0|must be at least 1, got 0",
+            "PRESENCE_JOB_DUPLICATE_WINDOW_S|0|must be at least 1, got 0",
+            "PRESENCE_JOB_DUPLICATE_WINDOW_S|86401|the duplicate window (86401 s) must not exceed the job memory (86400 s)",
             "PRESENCE_DB_SCHEMA|Presence-History|the schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), got 'Presence-History'",
             "PRESENCE_HISTORY_RETENTION_DAYS|-1|the retention must be between 0 and 36500 days, got -1",
             "PRESENCE_HISTORY_RETENTION_DAYS|36501|the retention must be between 0 and 36500 days, got 36501",
@@ -178,6 +181,17 @@ class ConfigTest {
             assertThat(e.variable()).isEqualTo(variable);
             assertThat(e.problem()).isEqualTo(problem);
         }
+    }
+
+    @Test
+    void theDuplicateWindowMustNotExceedTheJobMemory() {
+        ConfigException e = error(Map.of("PRESENCE_JOB_MEMORY_S", "600", "PRESENCE_JOB_DUPLICATE_WINDOW_S", "601"));
+        assertThat(e.variable()).isEqualTo("PRESENCE_JOB_DUPLICATE_WINDOW_S");
+        assertThat(e.problem()).isEqualTo("the duplicate window (601 s) must not exceed the job memory (600 s)");
+        assertThat(config(Map.of("PRESENCE_JOB_MEMORY_S", "60")).jobs().jobMemory()).as("unset, no longer than the memory")
+                .isEqualTo(new JobMemory(Duration.ofSeconds(60), Duration.ofSeconds(60)));
+        assertThat(config(Map.of("PRESENCE_JOB_MEMORY_S", "60", "PRESENCE_JOB_DUPLICATE_WINDOW_S", "60")).jobs().jobMemory())
+                .isEqualTo(new JobMemory(Duration.ofSeconds(60), Duration.ofSeconds(60)));
     }
 
     @Test
@@ -296,14 +310,16 @@ class ConfigTest {
                 "PRESENCE_HISTORY_RETENTION_DAYS", "7", "RABBIT_MQ_QUEUE_COUNT", "3", "RABBIT_MQ_QUEUE_TYPE", "classic",
                 "PRESENCE_BATCH_SIZE", "100", "RABBIT_MQ_PREFETCH", "150", "PRESENCE_BATCH_MAX_WAIT_MS", "5",
                 "PRESENCE_DISCONNECT_TOMBSTONE_S", "5", "PRESENCE_JOB_MEMORY_S", "3600", "PRESENCE_MAX_DATA_BYTES", "1024",
+                "PRESENCE_JOB_DUPLICATE_WINDOW_S", "60",
                 "PRESENCE_LIVENESS_TIMEOUT_S", "3", "PRESENCE_GHOST_SWEEP_INTERVAL_MS", "250", "PRESENCE_GHOST_SWEEP_BATCH", "50",
                 "PRESENCE_HEARTBEAT_KEY", "relaybox:heartbeats",
                 "LOG_LEVEL", "DEBUG", "LOCALHOST", "true"));
         ServicesConfig services = config.services().orElseThrow();
-        assertThat(config.jobs()).isEqualTo(new JobConfig(1024, Duration.ofSeconds(5), Duration.ofHours(1),
+        JobMemory jobMemory = new JobMemory(Duration.ofHours(1), Duration.ofMinutes(1));
+        assertThat(config.jobs()).isEqualTo(new JobConfig(1024, Duration.ofSeconds(5), jobMemory,
                 new GhostSweeper.Settings(Duration.ofSeconds(3), Duration.ofMillis(250), 50)));
         assertThat(services.redis()).isEqualTo(new RedisSettings("127.0.0.1", 6380, false, Optional.empty(), 3 + 8,
-                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(5), Duration.ofHours(1), "relaybox:heartbeats"));
+                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(5), jobMemory, "relaybox:heartbeats"));
         // 2000 ms is under the pool's floor of 10 s.
         assertThat(services.postgres()).isEqualTo(new PostgresSettings("127.0.0.1", 5433, "test", "postgres", "pw", 7,
                 Duration.ofSeconds(10), true, true, "presence_it"));

@@ -5,7 +5,6 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.JsonWriter;
 import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.EventType;
@@ -15,10 +14,7 @@ import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.Timestamps;
 
 import java.io.IOException;
-import java.io.ByteArrayInputStream;
-import java.io.InputStreamReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,43 +23,39 @@ import java.util.Optional;
 
 /**
  * The one JSON of history records, with one set of field names wherever records travel: between
- * the presence path and the history writer, UTF-8 JSON {@code {"v":1,"records":[{...}, ...]}};
- * to a reader over HTTP, the bare array. {@code data} and {@code user} are embedded as JSON values,
- * so they come back equal by value.
+ * the presence path and the history writer, UTF-8 JSON {@code {"v":2,"records":[{...}, ...]}};
+ * to a reader over HTTP, the bare array. A reader gets {@code data} and {@code user} embedded as
+ * JSON values; the writer's messages carry them as strings holding their JSON text, so that the
+ * history writer hands PostgreSQL the very text the presence path had, without parsing it into a
+ * tree and writing it out again. Messages of version 1 (values embedded), which an older build
+ * may have left in the queue, are still read.
  */
 public final class HistoryJson {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    private static final int EMBEDDED_VALUES = 1;
 
     private HistoryJson() {
     }
 
     public static byte[] encode(List<HistoryRecord> records) {
-        StringWriter out = new StringWriter(64 + 320 * records.size());
-        try (JsonWriter json = PresenceJson.writer(out)) {
-            json.beginObject();
-            json.name("v").value(VERSION);
-            json.name("records");
-            writeRecords(json, records);
-            json.endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        JsonText json = new JsonText(64 + 360 * records.size());
+        json.beginObject();
+        json.name("v").value(VERSION);
+        json.name("records");
+        writeRecords(json, records, false);
+        json.endObject();
+        return json.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The records as a JSON array, each as {@link #encode} writes it: what a history read answers. */
+    /** The records as a JSON array, {@code data} and {@code user} embedded: what a history read answers. */
     public static String records(List<HistoryRecord> records) {
-        StringWriter out = new StringWriter(2 + 320 * records.size());
-        try (JsonWriter json = PresenceJson.writer(out)) {
-            writeRecords(json, records);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        JsonText json = new JsonText(2 + 320 * records.size());
+        writeRecords(json, records, true);
+        return json.toString();
     }
 
     /** The names are CONTRACT §1's, as in a job and a broadcast. */
-    private static void writeRecords(JsonWriter json, List<HistoryRecord> records) throws IOException {
+    private static void writeRecords(JsonText json, List<HistoryRecord> records, boolean embedded) {
         json.beginArray();
         for (HistoryRecord record : records) {
             json.beginObject();
@@ -71,12 +63,15 @@ public final class HistoryJson {
             json.name("eventIndex").value(record.eventIndex());
             json.name("nspRoomId").value(record.room().toString());
             json.name("connectionId").value(record.connectionId().value());
-            json.name("clientId");
-            if (record.clientId().isPresent()) json.value(record.clientId().get());
-            else json.nullValue();
+            json.name("clientId").value(record.clientId().orElse(null));
             json.name("event").value(record.event().wireName());
-            json.name("data").jsonValue(record.dataJson());
-            json.name("user").jsonValue(record.userJson());
+            if (embedded) {
+                json.name("data").json(record.dataJson());
+                json.name("user").json(record.userJson());
+            } else {
+                json.name("data").value(record.dataJson());
+                json.name("user").value(record.userJson());
+            }
             json.name("timestamp").value(timestamp(record.timestamp()));
             json.endObject();
         }
@@ -90,7 +85,7 @@ public final class HistoryJson {
 
     /** Reads back what {@link #encode} wrote; anything else is a {@link CorruptStateException}. */
     public static List<HistoryRecord> decode(byte[] body) {
-        try (JsonReader json = new JsonReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+        try (JsonReader json = new JsonReader(new StringReader(new String(body, StandardCharsets.UTF_8)))) {
             json.setStrictness(Strictness.STRICT);
             List<HistoryRecord> records = null;
             Integer version = null;
@@ -98,14 +93,12 @@ public final class HistoryJson {
             while (json.hasNext()) {
                 switch (json.nextName()) {
                     case "v" -> version = json.nextInt();
-                    case "records" -> records = records(json);
+                    case "records" -> records = records(json, version);
                     default -> json.skipValue();
                 }
             }
             json.endObject();
             if (json.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
-            if (version == null || version != VERSION)
-                throw new CorruptStateException("history message version " + version + " is not " + VERSION);
             if (records == null) throw new CorruptStateException("history message has no records");
             return records;
         } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
@@ -113,15 +106,20 @@ public final class HistoryJson {
         }
     }
 
-    private static List<HistoryRecord> records(JsonReader json) throws IOException {
+    /** The records of a message whose version came first, as every version is written. */
+    private static List<HistoryRecord> records(JsonReader json, Integer version) throws IOException {
+        if (version == null || (version != VERSION && version != EMBEDDED_VALUES))
+            throw new CorruptStateException("history message version " + version + " is neither " + VERSION + " nor "
+                    + EMBEDDED_VALUES + " (or does not come first)");
+        boolean embedded = version == EMBEDDED_VALUES;
         List<HistoryRecord> records = new ArrayList<>();
         json.beginArray();
-        while (json.hasNext()) records.add(record(json));
+        while (json.hasNext()) records.add(record(json, embedded));
         json.endArray();
         return records;
     }
 
-    private static HistoryRecord record(JsonReader json) throws IOException {
+    private static HistoryRecord record(JsonReader json, boolean embedded) throws IOException {
         String jobId = null, room = null, connectionId = null, clientId = null, event = null, timestamp = null;
         String data = null, user = null;
         int eventIndex = -1;
@@ -136,8 +134,8 @@ public final class HistoryJson {
                 case "clientId" -> clientId = nullableString(json);
                 case "event" -> event = json.nextString();
                 case "timestamp" -> timestamp = json.nextString();
-                case "data" -> data = JsonParser.parseReader(json).toString();
-                case "user" -> user = JsonParser.parseReader(json).toString();
+                case "data" -> data = jsonText(json, embedded);
+                case "user" -> user = jsonText(json, embedded);
                 default -> json.skipValue();
             }
         }
@@ -145,11 +143,16 @@ public final class HistoryJson {
         try {
             return new HistoryRecord(new JobId(jobId), eventIndex, NspRoomId.parse(room), new ConnectionId(connectionId),
                     Optional.ofNullable(clientId), EventType.fromWire(event), required(data, "data"),
-                    required(user, "user"), Instant.parse(required(timestamp, "timestamp")));
+                    required(user, "user"), Timestamps.parse(required(timestamp, "timestamp")));
         } catch (RuntimeException e) {
             if (e instanceof CorruptStateException) throw e;
             throw new CorruptStateException("not a history record (job " + jobId + "): " + e.getMessage(), e);
         }
+    }
+
+    /** A JSON value embedded (version 1) as its compact text, or a string holding that text (version 2). */
+    private static String jsonText(JsonReader json, boolean embedded) throws IOException {
+        return embedded ? PresenceJson.compact(JsonParser.parseReader(json)) : json.nextString();
     }
 
     private static String nullableString(JsonReader json) throws IOException {

@@ -7,7 +7,6 @@ import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /** Keeps every broadcast, as the body RabbitMQ would carry, for embedded mode and tests. */
@@ -17,7 +16,7 @@ public final class InMemoryBroadcaster implements PresenceBroadcaster {
     @Override
     public synchronized CompletableFuture<Void> broadcast(List<PresenceEvent> events, Fence fence) {
         if (!fence.holds()) return CompletableFuture.failedFuture(Fence.lost());
-        for (PresenceEvent event : events) sent.add(new Sent(event, PresenceJson.broadcast(event, UUID.randomUUID())));
+        for (PresenceEvent event : events) sent.add(new Sent(event, PresenceJson.broadcast(event)));
         return CompletableFuture.completedFuture(null);
     }
 

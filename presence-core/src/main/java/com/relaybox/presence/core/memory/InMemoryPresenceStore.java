@@ -6,6 +6,7 @@ import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
@@ -38,11 +39,10 @@ public final class InMemoryPresenceStore implements PresenceStore, Liveness {
             Comparator.comparingDouble(Heartbeat::score).thenComparing(heartbeat -> heartbeat.connection().value());
 
     public static final Duration DEFAULT_TOMBSTONE = Duration.ofSeconds(600);
-    public static final Duration DEFAULT_JOB_MEMORY = Duration.ofHours(24);
 
     private final TimeSource clock;
     private final Duration tombstone;
-    private final Duration jobMemory;
+    private final JobMemory jobMemory;
 
     private final Map<NspRoomId, Room> rooms = new HashMap<>();
     private final Map<ConnectionId, Set<NspRoomId>> presenceSets = new HashMap<>();
@@ -53,17 +53,21 @@ public final class InMemoryPresenceStore implements PresenceStore, Liveness {
     private final Set<Ghost> unconfirmed = new LinkedHashSet<>();
     private String leader;
     private Instant leaderUntil = Instant.MIN;
-    /** What each recent job id did, oldest first. */
-    private final LinkedHashMap<JobId, Remembered> jobs = new LinkedHashMap<>();
+    /**
+     * What each recent job id did, in expiry order: those not yet acknowledged, and those
+     * acknowledged, each map by a period of its own.
+     */
+    private final LinkedHashMap<JobId, Remembered> unacknowledgedJobs = new LinkedHashMap<>();
+    private final LinkedHashMap<JobId, Remembered> acknowledgedJobs = new LinkedHashMap<>();
 
     public InMemoryPresenceStore() {
-        this(TimeSource.system(), DEFAULT_TOMBSTONE, DEFAULT_JOB_MEMORY);
+        this(TimeSource.system(), DEFAULT_TOMBSTONE, JobMemory.DEFAULT);
     }
 
-    public InMemoryPresenceStore(TimeSource clock, Duration tombstone, Duration jobMemory) {
+    public InMemoryPresenceStore(TimeSource clock, Duration tombstone, JobMemory jobMemory) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.tombstone = requirePositive(tombstone, "tombstone");
-        this.jobMemory = requirePositive(jobMemory, "jobMemory");
+        this.jobMemory = Objects.requireNonNull(jobMemory, "jobMemory");
     }
 
     @Override
@@ -72,16 +76,29 @@ public final class InMemoryPresenceStore implements PresenceStore, Liveness {
         forgetExpired(now);
         List<StoreResult> results = new ArrayList<>(commands.size());
         for (StoreCommand command : commands) {
-            Remembered earlier = jobs.get(command.jobId());
+            Remembered earlier = unacknowledgedJobs.get(command.jobId());
+            if (earlier == null) earlier = acknowledgedJobs.get(command.jobId());
             if (earlier != null) {
                 results.add(earlier.result.asRepeat());
                 continue;
             }
             StoreResult result = applyFresh(command, now);
-            jobs.put(command.jobId(), new Remembered(result, now.plus(jobMemory)));
+            unacknowledgedJobs.put(command.jobId(), new Remembered(result, now.plus(jobMemory.unacknowledged())));
             results.add(result);
         }
         return results;
+    }
+
+    @Override
+    public synchronized void jobsAcknowledged(List<JobId> jobIds) {
+        Instant now = clock.now();
+        forgetExpired(now);
+        for (JobId id : jobIds) {
+            Remembered remembered = unacknowledgedJobs.remove(id);
+            if (remembered == null) remembered = acknowledgedJobs.remove(id);   // re-inserted last: expiry order
+            if (remembered != null)
+                acknowledgedJobs.put(id, new Remembered(remembered.result, now.plus(jobMemory.duplicateWindow())));
+        }
     }
 
     private StoreResult applyFresh(StoreCommand command, Instant now) {
@@ -184,6 +201,11 @@ public final class InMemoryPresenceStore implements PresenceStore, Liveness {
             if (now.isBefore(it.next().expiry())) break;
             it.remove();
         }
+        forgetExpired(unacknowledgedJobs, now);
+        forgetExpired(acknowledgedJobs, now);
+    }
+
+    private static void forgetExpired(LinkedHashMap<JobId, Remembered> jobs, Instant now) {
         for (Iterator<Remembered> it = jobs.values().iterator(); it.hasNext(); ) {
             if (now.isBefore(it.next().expiry)) break;
             it.remove();

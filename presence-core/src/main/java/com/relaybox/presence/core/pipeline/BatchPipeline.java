@@ -26,9 +26,12 @@ import java.util.function.ToIntFunction;
  *   <li>take what has arrived (up to {@link Settings#maxBatchWeight}, waiting at most
  *       {@link Settings#maxWait} for more), all of one epoch;</li>
  *   <li>start it ({@link Transport#start}: apply and send, without waiting for confirmation);</li>
- *   <li>go on with the next batch while at most {@link Settings#maxInFlight} await their
- *       confirmation; past that, wait for the oldest, so that under load what arrives meanwhile
- *       makes bigger batches rather than more of them;</li>
+ *   <li>go on with the next batch while at most {@link Settings#maxSending} are still sending
+ *       (their {@link Started#sent} effects, the ones someone waits for, unconfirmed) and at most
+ *       {@link Settings#maxUnacknowledged} await their full confirmation; past either, wait for the
+ *       oldest, so that under load what arrives meanwhile makes bigger batches rather than more of
+ *       them. A slow confirmation that nobody waits for (history) delays acknowledgements, never the
+ *       next batch's broadcasts;</li>
  *   <li>acknowledge batches in order as their confirmations come, several at once
  *       ({@link Transport#acknowledge});</li>
  *   <li>when starting a batch throws, start the same batch again as a retry after a doubling
@@ -80,15 +83,18 @@ public final class BatchPipeline<T, R> {
      * @param backoffJitter the fraction of each backoff taken off at random (0 for exact doubling), so
      *                      that instances failing together do not all retry at the same moment
      */
-    public record Settings(int maxBatchWeight, Duration maxWait, int maxInFlight, Duration backoffMin,
-                           Duration backoffMax, double backoffJitter, Duration closeTimeout) {
+    public record Settings(int maxBatchWeight, Duration maxWait, int maxSending, int maxUnacknowledged,
+                           Duration backoffMin, Duration backoffMax, double backoffJitter, Duration closeTimeout) {
         public Settings {
             Objects.requireNonNull(maxWait, "maxWait");
             Objects.requireNonNull(backoffMin, "backoffMin");
             Objects.requireNonNull(backoffMax, "backoffMax");
             Objects.requireNonNull(closeTimeout, "closeTimeout");
             if (maxBatchWeight < 1) throw new IllegalArgumentException("maxBatchWeight must be >= 1, got " + maxBatchWeight);
-            if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight);
+            if (maxSending < 1) throw new IllegalArgumentException("maxSending must be >= 1, got " + maxSending);
+            if (maxUnacknowledged < maxSending)
+                throw new IllegalArgumentException("maxUnacknowledged must be >= maxSending (" + maxSending + "), got "
+                        + maxUnacknowledged);
             if (maxWait.isNegative() || closeTimeout.isNegative())
                 throw new IllegalArgumentException("maxWait and closeTimeout must not be negative");
             if (backoffMin.isNegative() || backoffMin.isZero() || backoffMax.compareTo(backoffMin) < 0)
@@ -162,10 +168,28 @@ public final class BatchPipeline<T, R> {
         }
     }
 
-    /** A started batch: what the transport found out, and the confirmation of its effects. */
-    public record Started<R>(R result, CompletableFuture<Void> confirmed) {
+    /**
+     * A started batch: what the transport found out; {@code sent}, the confirmation of the effects
+     * someone is waiting for (broadcasts), which bounds how many batches are sending at once; and
+     * {@code confirmed}, the confirmation of all its effects (broadcasts, history, dead letters), which
+     * gates its acknowledgement. A batch is confirmed only once it is sent as well, and fails as soon
+     * as sending it fails.
+     */
+    public record Started<R>(R result, CompletableFuture<Void> sent, CompletableFuture<Void> confirmed) {
         public Started {
+            Objects.requireNonNull(sent, "sent");
             Objects.requireNonNull(confirmed, "confirmed");
+            // a failure to send fails the batch at once, without waiting for the rest to be confirmed
+            if (confirmed != sent) confirmed = afterSent(sent, confirmed);
+        }
+
+        private static CompletableFuture<Void> afterSent(CompletableFuture<Void> sent, CompletableFuture<Void> rest) {
+            return sent.thenCompose(ignored -> rest);
+        }
+
+        /** A batch whose effects are all waited for alike: sent once confirmed. */
+        public Started(R result, CompletableFuture<Void> confirmed) {
+            this(result, confirmed, confirmed);
         }
     }
 
@@ -222,9 +246,10 @@ public final class BatchPipeline<T, R> {
     private void run() {
         try {
             for (Batch<T> batch; (batch = nextBatch()) != null; ) {
+                awaitRoom();            // again: a batch may have failed to send while this one was taken
                 startAndTrack(batch);
                 settle();
-                awaitRoomInFlight();
+                awaitRoom();
             }
             finishInFlight();
         } catch (InterruptedException e) {
@@ -336,15 +361,37 @@ public final class BatchPipeline<T, R> {
         if (!done.isEmpty()) transport.acknowledge(List.copyOf(done));
     }
 
-    private void awaitRoomInFlight() throws InterruptedException {
-        while (inFlight.size() >= settings.maxInFlight() && !isClosing()) {
+    /** Waits until another batch may start (see {@link #awaitedForRoom}), settling what comes meanwhile. */
+    private void awaitRoom() throws InterruptedException {
+        for (CompletableFuture<Void> awaited; !isClosing() && (awaited = awaitedForRoom()) != null; ) {
             try {
-                inFlight.peekFirst().started().confirmed().get(SETTLE_POLL_MS, TimeUnit.MILLISECONDS);
+                awaited.get(SETTLE_POLL_MS, TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 // settle() restarts a failed one; a slow one is waited for again, closing permitting
             }
             settle();
         }
+    }
+
+    /**
+     * What must complete before another batch starts, or null when one may: the oldest batch still
+     * sending when {@link Settings#maxSending} are; the oldest unacknowledged when
+     * {@link Settings#maxUnacknowledged} are, or when a batch failed to send (it is started again,
+     * with every later one, once it is the oldest: starting more meanwhile would only repeat them).
+     */
+    private CompletableFuture<Void> awaitedForRoom() {
+        if (inFlight.isEmpty()) return null;
+        CompletableFuture<Void> oldestUnacknowledged = inFlight.peekFirst().started().confirmed();
+        if (inFlight.size() >= settings.maxUnacknowledged()) return oldestUnacknowledged;
+        int sending = 0;
+        CompletableFuture<Void> oldestSending = null;
+        for (InFlight<T, R> batch : inFlight) {
+            CompletableFuture<Void> sent = batch.started().sent();
+            if (sent.isCompletedExceptionally()) return oldestUnacknowledged;
+            if (sent.isDone()) continue;
+            if (sending++ == 0) oldestSending = sent;
+        }
+        return sending >= settings.maxSending() ? oldestSending : null;
     }
 
     /** A confirmation failed: every batch in flight from there on starts again, in order, before anything new. */

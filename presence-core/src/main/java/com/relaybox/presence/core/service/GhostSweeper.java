@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * evictions an earlier sweep applied but never saw confirmed (that instance died, or its lease
  * lapsed), as redeliveries, so their leaves go out; then the stale heartbeats, a page at a time,
  * keeping the connections present in some room. The ghosts go through a {@link BatchPipeline}
- * to {@link EvictGhosts}; a confirmed batch is {@link Liveness#confirmed}.
+ * to {@link EvictGhosts}; a confirmed batch is {@link Liveness#confirmed}, and then
+ * {@linkplain EvictGhosts#evictionsAcknowledged acknowledged}.
  *
  * <p>Exactly once: one instance sweeps at a time, and an eviction is a job whose id is the ghost's,
  * so the store applies it once even if two instances briefly both believe they lead. The epoch of
@@ -44,7 +45,8 @@ public final class GhostSweeper implements AutoCloseable {
      * Eviction batches sent and not yet confirmed: a batch waits mostly for its broadcasts' and
      * history's confirms, so a mass eviction goes as fast as this many overlap.
      */
-    private static final int EVICTIONS_IN_FLIGHT = 2;
+    private static final int EVICTIONS_SENDING = 2;
+    private static final int EVICTIONS_UNACKNOWLEDGED = 8;
 
     private final Liveness liveness;
     private final EvictGhosts evictions;
@@ -148,8 +150,8 @@ public final class GhostSweeper implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.candidate = Objects.requireNonNull(candidate, "candidate");
-        BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), Duration.ZERO, EVICTIONS_IN_FLIGHT,
-                Duration.ofMillis(100), Duration.ofSeconds(5), 0.2, Duration.ofSeconds(3));
+        BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchSize(), Duration.ZERO, EVICTIONS_SENDING,
+                EVICTIONS_UNACKNOWLEDGED, Duration.ofMillis(100), Duration.ofSeconds(5), 0.2, Duration.ofSeconds(3));
         this.pipeline = new BatchPipeline<>("ghost-evictions", batches, new Evicting(), listener, found -> 1);
         // Two threads: the role is renewed on time even while a long sweep reads.
         this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
@@ -265,7 +267,7 @@ public final class GhostSweeper implements AutoCloseable {
             List<Eviction> items = batch.items().stream()
                     .map(found -> batch.retry() ? found.eviction().asRedelivery() : found.eviction()).toList();
             var applied = evictions.evict(items, batch.fence());
-            return new BatchPipeline.Started<>(applied.outcomes(), applied.confirmed());
+            return new BatchPipeline.Started<>(applied.outcomes(), applied.broadcast(), applied.confirmed());
         }
 
         @Override
@@ -275,6 +277,8 @@ public final class GhostSweeper implements AutoCloseable {
                 for (Found found : batch.batch().items()) ghosts.add(found.eviction().ghost());
             try {
                 liveness.confirmed(ghosts);
+                // Only now can no sweep take them up again: their job memory may shrink to the duplicate window.
+                evictions.evictionsAcknowledged(ghosts);
             } catch (RuntimeException e) {
                 // They stay unconfirmed: the next leader's first sweep sends their leaves again (at least once).
                 listener.sweepFailed(e);

@@ -6,6 +6,7 @@ import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.Ghost;
 import com.relaybox.presence.core.domain.HistoryRecord;
 import com.relaybox.presence.core.domain.InvalidJobException;
+import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.domain.Outcome;
@@ -43,7 +44,8 @@ import java.util.concurrent.CompletableFuture;
  * in place of the disconnect's.
  */
 public final class PresenceJobs implements ProcessJobs, EvictGhosts {
-    private static final CompletableFuture<Void> NOTHING_TO_CONFIRM = CompletableFuture.completedFuture(null);
+    private static final Sent NOTHING_SENT = new Sent(CompletableFuture.completedFuture(null),
+            CompletableFuture.completedFuture(null));
 
     private final JobParser parser;
     private final PresenceStore store;
@@ -72,8 +74,8 @@ public final class PresenceJobs implements ProcessJobs, EvictGhosts {
                 outcomes[i] = new Outcome.Rejected(e.getMessage());
             }
         }
-        CompletableFuture<Void> confirmed = apply(attempts, outcomes, fence);
-        return new AppliedBatch(Arrays.asList(outcomes), confirmed);
+        Sent sent = apply(attempts, outcomes, fence);
+        return new AppliedBatch(Arrays.asList(outcomes), sent.broadcast, sent.confirmed);
     }
 
     @Override
@@ -88,35 +90,56 @@ public final class PresenceJobs implements ProcessJobs, EvictGhosts {
                     Optional.empty());
             attempts.add(new Attempt(i, disconnect, evictions.get(i).redelivered(), Optional.of(ghost)));
         }
-        CompletableFuture<Void> confirmed = apply(attempts, outcomes, fence);
-        return new AppliedBatch(Arrays.asList(outcomes), confirmed);
+        Sent sent = apply(attempts, outcomes, fence);
+        return new AppliedBatch(Arrays.asList(outcomes), sent.broadcast, sent.confirmed);
+    }
+
+    /** Rejected jobs left no memory (and may have no id): only the others' is shortened. */
+    @Override
+    public void jobsAcknowledged(List<RawJob> jobs, List<Outcome> outcomes) {
+        if (jobs.size() != outcomes.size())
+            throw new IllegalArgumentException(jobs.size() + " jobs but " + outcomes.size() + " outcomes");
+        List<JobId> remembered = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++)
+            if (!(outcomes.get(i) instanceof Outcome.Rejected)) remembered.add(new JobId(jobs.get(i).id()));
+        if (!remembered.isEmpty()) store.jobsAcknowledged(remembered);
+    }
+
+    @Override
+    public void evictionsAcknowledged(List<Ghost> ghosts) {
+        if (!ghosts.isEmpty()) store.jobsAcknowledged(ghosts.stream().map(Ghost::jobId).toList());
     }
 
     /**
-     * Fills in the outcomes; the future confirms the broadcasts and history records sent. When the
+     * Fills in the outcomes, and sends the broadcasts and history records. When the
      * store finds a room or connection holding what this service does not write there, the batch
      * would fail forever: its jobs are applied one at a time instead, so only the job that meets it
      * is rejected ({@code corrupt state: ...}) and the others go through. Each of those is applied
      * as a redelivery, since the store may have applied the ones before the failure without their
      * broadcasts having gone out.
      */
-    private CompletableFuture<Void> apply(List<Attempt> attempts, Outcome[] outcomes, Fence fence) {
-        if (attempts.isEmpty()) return NOTHING_TO_CONFIRM;
+    private Sent apply(List<Attempt> attempts, Outcome[] outcomes, Fence fence) {
+        if (attempts.isEmpty()) return NOTHING_SENT;
         try {
             return applyTogether(attempts, outcomes, fence);
         } catch (CorruptStateException e) {
             if (attempts.size() == 1) {
                 outcomes[attempts.get(0).index] = new Outcome.Rejected(JobParser.oneLine("corrupt state: " + e.getMessage()));
-                return NOTHING_TO_CONFIRM;
+                return NOTHING_SENT;
             }
+            List<CompletableFuture<Void>> broadcasts = new ArrayList<>(attempts.size());
             List<CompletableFuture<Void>> confirmations = new ArrayList<>(attempts.size());
-            for (Attempt attempt : attempts)
-                confirmations.add(apply(List.of(attempt.asRedelivery()), outcomes, fence));
-            return CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new));
+            for (Attempt attempt : attempts) {
+                Sent sent = apply(List.of(attempt.asRedelivery()), outcomes, fence);
+                broadcasts.add(sent.broadcast);
+                confirmations.add(sent.confirmed);
+            }
+            return new Sent(CompletableFuture.allOf(broadcasts.toArray(CompletableFuture[]::new)),
+                    CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)));
         }
     }
 
-    private CompletableFuture<Void> applyTogether(List<Attempt> attempts, Outcome[] outcomes, Fence fence) {
+    private Sent applyTogether(List<Attempt> attempts, Outcome[] outcomes, Fence fence) {
         String now = Timestamps.format(clock.now());
         List<StoreCommand> commands = new ArrayList<>(attempts.size());
         for (Attempt attempt : attempts) {
@@ -142,11 +165,15 @@ public final class PresenceJobs implements ProcessJobs, EvictGhosts {
                 events.addAll(jobEvents);
             }
         }
-        if (records.isEmpty()) return NOTHING_TO_CONFIRM;
+        if (records.isEmpty()) return NOTHING_SENT;
         // Broadcast first: subscribers are waiting for it; history is only read later.
         CompletableFuture<Void> broadcast = broadcaster.broadcast(events, fence);
         CompletableFuture<Void> recorded = history.record(records);
-        return CompletableFuture.allOf(broadcast, recorded);
+        return new Sent(broadcast, CompletableFuture.allOf(broadcast, recorded));
+    }
+
+    /** The confirmations of what a batch sent: its broadcasts, and its broadcasts and history records both. */
+    private record Sent(CompletableFuture<Void> broadcast, CompletableFuture<Void> confirmed) {
     }
 
     private static Outcome outcome(Attempt attempt, StoreResult result) {

@@ -1,6 +1,7 @@
 package com.relaybox.presence.core.contract;
 
 import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.PresenceStore;
@@ -20,6 +21,11 @@ public abstract class ForwardingStore implements PresenceStore {
     @Override
     public List<StoreResult> apply(List<StoreCommand> commands) {
         return delegate.apply(commands);
+    }
+
+    @Override
+    public void jobsAcknowledged(List<JobId> jobs) {
+        delegate.jobsAcknowledged(jobs);
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.Liveness.StaleCursor;
 import com.relaybox.presence.core.port.out.Liveness.StalePage;
@@ -50,8 +51,8 @@ public abstract class PresenceStoreContract {
     private final AtomicLong jobIds = new AtomicLong();
     protected PresenceStore store;
 
-    /** A store with the given tombstone period (CONTRACT §3, disconnect). */
-    protected abstract PresenceStore newStore(Duration tombstone);
+    /** A store with the given tombstone period (CONTRACT §3, disconnect) and job memory. */
+    protected abstract PresenceStore newStore(Duration tombstone, JobMemory jobMemory);
 
     /** Everything the store under test holds for {@link #app}. */
     protected abstract PresenceSnapshot snapshot();
@@ -69,7 +70,7 @@ public abstract class PresenceStoreContract {
 
     @BeforeEach
     void createStore() {
-        store = newStore(DEFAULT_TOMBSTONE);
+        store = newStore(DEFAULT_TOMBSTONE, JobMemory.DEFAULT);
     }
 
     // ---- join
@@ -99,6 +100,39 @@ public abstract class PresenceStoreContract {
         assertThat(snapshot().indexes().get(app + ":chat")).containsExactly(conn("c1"), conn("c3"), conn("c2"));
         assertThat(snapshot().members().get(app + ":chat").get(conn("c1"))).isEqualTo(rejoin.memberJson());
         assertThat(store.count(room("chat"))).isEqualTo(3);
+    }
+
+    @Test
+    void aBigRoomKeepsItsOrderThroughJoinsRejoinsLeavesAndDisconnects() {
+        // 2,000 members: Redis keeps such an index in several list nodes; the members moved or
+        // removed sit at the tail, in the middle and near the head.
+        List<StoreCommand> joins = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            joins.add(join("big", "c" + i));
+            expected.add(0, conn("c" + i));
+        }
+        store.apply(joins);
+
+        apply(join("big", "newcomer"));
+        expected.add(0, conn("newcomer"));
+        apply(join("big", "c0", "{\"from\":\"the tail\"}"));
+        expected.remove(conn("c0"));
+        expected.add(0, conn("c0"));
+        apply(leave("big", "c1000"));
+        expected.remove(conn("c1000"));
+        apply(join("big", "c1999", "{\"from\":\"near the head\"}"));
+        expected.remove(conn("c1999"));
+        expected.add(0, conn("c1999"));
+        apply(disconnect("c500"));
+        expected.remove(conn("c500"));
+
+        PresenceSnapshot state = snapshot();
+        assertThat(state.indexes().get(app + ":big")).isEqualTo(expected);
+        assertThat(store.count(room("big"))).isEqualTo(1_999);
+        assertThat(store.memberPage(room("big"), 0, 3)).extracting(m -> m.connectionId().value())
+                .containsExactly(conn("c1999"), conn("c0"), conn("newcomer"));
+        assertThat(Invariants.violations(state)).isEmpty();
     }
 
     @Test
@@ -228,7 +262,7 @@ public abstract class PresenceStoreContract {
 
     @Test
     void theTombstoneExpires() throws InterruptedException {
-        store = newStore(Duration.ofSeconds(1));
+        store = newStore(Duration.ofSeconds(1), JobMemory.DEFAULT);
         apply(disconnect("c1"));
         assertThat(apply(join("chat", "c1")).effect()).isEqualTo(Effect.DISCONNECTED);
 
@@ -425,6 +459,46 @@ public abstract class PresenceStoreContract {
         assertThat(repeat.effect()).isEqualTo(Effect.CHANGED);
         assertThat(repeat.rooms()).containsExactlyInAnyOrderElementsOf(first.rooms());
         assertThat(repeat.timestamp()).isEqualTo(first.timestamp());
+    }
+
+    @Test
+    void anAcknowledgedJobIsStillARepeat() {
+        StoreCommand.Join join = join("chat", "c1");
+        StoreResult first = apply(join);
+        apply(leave("chat", "c1"));
+
+        store.jobsAcknowledged(List.of(join.jobId()));
+
+        assertThat(apply(join)).as("a producer's retry within the window").isEqualTo(first.asRepeat());
+        assertThat(snapshot()).isEqualTo(new PresenceSnapshot(Map.of(), Map.of(), Map.of()));
+    }
+
+    @Test
+    void anAcknowledgedJobIsForgottenAfterTheDuplicateWindowAndAnUnacknowledgedOneIsNot() throws InterruptedException {
+        store = newStore(DEFAULT_TOMBSTONE, new JobMemory(Duration.ofHours(1), Duration.ofSeconds(1)));
+        StoreCommand.Join acknowledged = join("chat", "c1");
+        StoreCommand.Join unacknowledged = join("chat", "c2");
+        apply(acknowledged);
+        apply(unacknowledged);
+        apply(leave("chat", "c1"));
+        apply(leave("chat", "c2"));
+        StoreCommand.Leave neverApplied = leave("chat", "c3");
+
+        store.jobsAcknowledged(List.of(acknowledged.jobId(), neverApplied.jobId()));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        StoreResult again;
+        do {
+            Thread.sleep(100); // polling a server-side expiry: there is nothing to wait on
+            again = apply(acknowledged);
+        } while (again.repeat() && System.nanoTime() < deadline);
+        assertThat(again.repeat()).as("forgotten once the window is over").isFalse();
+        assertThat(again.effect()).isEqualTo(Effect.CHANGED);
+
+        assertThat(apply(unacknowledged).repeat()).as("not acknowledged: remembered for the whole job memory").isTrue();
+        assertThat(store.isMember(room("chat"), new ConnectionId(conn("c2")))).isFalse();
+        assertThat(apply(neverApplied).repeat()).as("an id the store did not remember is not made up").isFalse();
+        store.jobsAcknowledged(List.of());
     }
 
     // ---- batches

@@ -125,6 +125,16 @@ class JobParserTest {
     }
 
     @Test
+    void aReplacementCharacterThatIsInTheBodyIsNotTakenForBytesThatAreNotUtf8() {
+        JsonObject body = Jobs.body("join", APP + ":chat");
+        body.getAsJsonObject("message").addProperty("data", "\uFFFD");
+
+        PresenceJob job = parser.parse(new RawJob("presence:join", "j", body.toString().getBytes(StandardCharsets.UTF_8), false));
+
+        assertThat(((PresenceJob.Join) job).dataJson()).isEqualTo("\"\uFFFD\"");
+    }
+
+    @Test
     void unknownOrMissingType() {
         assertRejected(new RawJob("presence:wave", "j", Jobs.body("join", APP + ":chat").toString().getBytes(StandardCharsets.UTF_8), false),
                 "unknown job type 'presence:wave'");

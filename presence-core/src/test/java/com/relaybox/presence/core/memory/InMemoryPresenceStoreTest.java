@@ -2,6 +2,7 @@ package com.relaybox.presence.core.memory;
 
 import com.relaybox.presence.core.contract.PresenceSnapshot;
 import com.relaybox.presence.core.contract.PresenceStoreContract;
+import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.TimeSource;
 
@@ -22,8 +23,8 @@ class InMemoryPresenceStoreTest extends PresenceStoreContract {
     private InMemoryPresenceStore memory;
 
     @Override
-    protected PresenceStore newStore(Duration tombstone) {
-        memory = new InMemoryPresenceStore(TimeSource.system(), tombstone, InMemoryPresenceStore.DEFAULT_JOB_MEMORY);
+    protected PresenceStore newStore(Duration tombstone, JobMemory jobMemory) {
+        memory = new InMemoryPresenceStore(TimeSource.system(), tombstone, jobMemory);
         return memory;
     }
 
@@ -45,7 +46,7 @@ class InMemoryPresenceStoreTest extends PresenceStoreContract {
     @Test
     void aJobIdIsRememberedForTheJobMemoryPeriodOnly() {
         Instant[] now = {Instant.parse("2024-10-03T00:00:00Z")};
-        InMemoryPresenceStore store = new InMemoryPresenceStore(() -> now[0], Duration.ofSeconds(600), Duration.ofHours(24));
+        InMemoryPresenceStore store = new InMemoryPresenceStore(() -> now[0], Duration.ofSeconds(600), JobMemory.DEFAULT);
         NspRoomId room = new NspRoomId("app", "chat");
         StoreCommand leave = new StoreCommand.Leave(new JobId("job-1"), room, new ConnectionId("app:c1"), "2024-10-03T00:00:00.000Z");
 
@@ -56,5 +57,25 @@ class InMemoryPresenceStoreTest extends PresenceStoreContract {
         StoreResult afterExpiry = store.apply(List.of(leave)).get(0);
 
         assertThat(afterExpiry.repeat()).as("forgotten after 24 h").isFalse();
+    }
+
+    @Test
+    void anAcknowledgedJobIdIsRememberedForTheDuplicateWindowFromItsAcknowledgement() {
+        Instant[] now = {Instant.parse("2024-10-03T00:00:00Z")};
+        InMemoryPresenceStore store = new InMemoryPresenceStore(() -> now[0], Duration.ofSeconds(600),
+                new JobMemory(Duration.ofHours(24), Duration.ofMinutes(5)));
+        NspRoomId room = new NspRoomId("app", "chat");
+        StoreCommand first = new StoreCommand.Leave(new JobId("job-1"), room, new ConnectionId("app:c1"), "2024-10-03T00:00:00.000Z");
+        StoreCommand second = new StoreCommand.Leave(new JobId("job-2"), room, new ConnectionId("app:c1"), "2024-10-03T00:00:00.000Z");
+        store.apply(List.of(first, second));
+
+        now[0] = now[0].plus(Duration.ofHours(1));
+        store.jobsAcknowledged(List.of(first.jobId()));
+        now[0] = now[0].plus(Duration.ofMinutes(5)).minusMillis(1);
+        assertThat(store.apply(List.of(first)).get(0).repeat()).as("inside the window").isTrue();
+        now[0] = now[0].plusMillis(1);
+
+        assertThat(store.apply(List.of(first)).get(0).repeat()).as("the window is over").isFalse();
+        assertThat(store.apply(List.of(second)).get(0).repeat()).as("not acknowledged: 24 h").isTrue();
     }
 }

@@ -29,14 +29,19 @@ class BatchPipelineTest {
         }
     }
 
-    private void start(int maxBatch, int maxInFlight) {
-        create(maxBatch, maxInFlight);
+    private void start(int maxBatch, int maxSending) {
+        start(maxBatch, maxSending, maxSending);
+    }
+
+    private void start(int maxBatch, int maxSending, int maxUnacknowledged) {
+        create(maxBatch, maxSending, maxUnacknowledged);
         pipeline.start();
     }
 
-    private void create(int maxBatch, int maxInFlight) {
-        pipeline = new BatchPipeline<>("test", new BatchPipeline.Settings(maxBatch, Duration.ZERO, maxInFlight,
-                Duration.ofMillis(1), Duration.ofMillis(4), 0.2, Duration.ofSeconds(1)), source, source, item -> 1);
+    private void create(int maxBatch, int maxSending, int maxUnacknowledged) {
+        pipeline = new BatchPipeline<>("test", new BatchPipeline.Settings(maxBatch, Duration.ZERO, maxSending,
+                maxUnacknowledged, Duration.ofMillis(1), Duration.ofMillis(4), 0.2, Duration.ofSeconds(1)), source, source,
+                item -> 1);
     }
 
     private void offer(int from, int to) {
@@ -66,9 +71,79 @@ class BatchPipelineTest {
     }
 
     @Test
+    void aSentBatchLetsTheNextStartWhileItsSlowerConfirmationIsAwaitedUpToTheUnacknowledgedBound() {
+        source.separateSends = true;
+        source.holdConfirms = true;
+        start(1, 2, 5);
+        offer(0, 10);
+
+        until(() -> source.startedCount() == 5);
+        assertThat(source.startedCount()).as("sent, but at most 5 unacknowledged").isEqualTo(5);
+        assertThat(source.acknowledged()).isEmpty();
+
+        source.confirm(0);
+        until(() -> source.startedCount() == 6);
+        until(() -> source.acknowledged().size() == 1);
+        assertThat(source.startedCount()).isEqualTo(6);
+
+        source.holdConfirms = false;
+        source.confirmAll();
+        until(() -> source.acknowledged().size() == 10);
+        assertThat(source.acknowledged()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
+    void atMostTheSendingBoundAwaitTheirSentConfirmationAndTheOldestSentMakesRoom() {
+        source.separateSends = true;
+        source.holdSends = true;
+        source.holdConfirms = true;
+        start(1, 2, 8);
+        offer(0, 6);
+
+        until(() -> source.startedCount() == 2);
+        assertThat(source.startedCount()).as("two sending stop a third").isEqualTo(2);
+
+        source.send(0);                          // sent, still unconfirmed: room for one more
+        until(() -> source.startedCount() == 3);
+        assertThat(source.startedCount()).isEqualTo(3);
+        assertThat(source.acknowledged()).isEmpty();
+
+        source.holdSends = false;
+        source.holdConfirms = false;
+        source.sendAll();
+        source.confirmAll();
+        until(() -> source.acknowledged().size() == 6);
+        assertThat(source.acknowledged()).containsExactly(0, 1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void aBatchThatFailedToSendStopsNewStartsUntilItAndEveryLaterOneStartAgain() {
+        source.separateSends = true;
+        source.holdSends = true;
+        source.holdConfirms = true;
+        start(1, 4, 8);
+        offer(0, 2);
+        until(() -> source.startedCount() == 2);
+
+        source.send(0);
+        source.failSend(1);                      // behind the first, whose confirmation is still awaited
+        offer(2, 4);
+        source.holdSends = false;
+        source.holdConfirms = false;
+        source.confirm(0);
+        until(() -> source.acknowledged().size() == 4);
+
+        List<Integer> startedItems = new ArrayList<>();
+        for (BatchPipeline.Batch<Integer> batch : source.startsCopy()) startedItems.addAll(batch.items());
+        assertThat(startedItems).as("nothing new started before the failed batch started again")
+                .containsExactly(0, 1, 1, 2, 3);
+        assertThat(source.acknowledged()).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
     void aBatchThatFailsToStartStartsAgainAsARetryWithTheSameItems() {
         source.startFailures.set(2);
-        create(100, 4);
+        create(100, 4, 4);
         offer(0, 5);                             // all arrived before the thread runs: one batch
         pipeline.start();
 
@@ -140,7 +215,7 @@ class BatchPipelineTest {
     @Test
     void aBatchTakesWhatHasArrivedUpToItsWeight() {
         source.holdConfirms = true;
-        pipeline = new BatchPipeline<>("test", new BatchPipeline.Settings(10, Duration.ofSeconds(5), 1,
+        pipeline = new BatchPipeline<>("test", new BatchPipeline.Settings(10, Duration.ofSeconds(5), 1, 1,
                 Duration.ofMillis(1), Duration.ofMillis(4), 0.2, Duration.ofSeconds(1)), source, source, item -> 4);
         pipeline.start();
         offer(0, 5);
@@ -166,8 +241,12 @@ class BatchPipelineTest {
         final AtomicInteger recoveries = new AtomicInteger();
         final AtomicInteger left = new AtomicInteger();
         final List<BatchPipeline.Batch<Integer>> starts = new ArrayList<>();
+        private final List<CompletableFuture<Void>> sends = new ArrayList<>();
         private final List<CompletableFuture<Void>> confirms = new ArrayList<>();
         private final List<Integer> acknowledged = new ArrayList<>();
+        /** Whether a batch's sent effects are confirmed apart from the rest (else together). */
+        volatile boolean separateSends;
+        volatile boolean holdSends;
         volatile boolean holdConfirms;
 
         @Override
@@ -182,7 +261,10 @@ class BatchPipelineTest {
                 throw new DependencyUnavailableException("store down");
             CompletableFuture<Void> confirmed = holdConfirms ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
             confirms.add(confirmed);
-            return new BatchPipeline.Started<>("batch " + batch.items(), confirmed);
+            if (!separateSends) return new BatchPipeline.Started<>("batch " + batch.items(), confirmed);
+            CompletableFuture<Void> sent = holdSends ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
+            sends.add(sent);
+            return new BatchPipeline.Started<>("batch " + batch.items(), sent, confirmed);
         }
 
         @Override
@@ -239,6 +321,22 @@ class BatchPipelineTest {
 
         private synchronized CompletableFuture<Void> future(int start) {
             return confirms.get(start);
+        }
+
+        synchronized void send(int start) {
+            sends.get(start).complete(null);
+        }
+
+        synchronized void failSend(int start) {
+            sends.get(start).completeExceptionally(new DependencyUnavailableException("broadcast lost"));
+        }
+
+        void sendAll() {
+            List<CompletableFuture<Void>> all;
+            synchronized (this) {
+                all = List.copyOf(sends);
+            }
+            for (CompletableFuture<Void> send : all) send.complete(null);
         }
     }
 }

@@ -24,6 +24,7 @@ import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.Fence;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
+import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import com.relaybox.presence.core.port.out.PresenceStore;
@@ -51,7 +52,9 @@ class PresenceJobsTest {
     private static final ConnectionId CONN = new ConnectionId(CONNECTION);
 
     private Instant now = Instant.parse("2024-10-03T15:00:00.123456Z");
-    private final InMemoryPresenceStore store = new InMemoryPresenceStore(() -> now, Duration.ofSeconds(600), Duration.ofHours(24));
+    private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(5);
+    private final InMemoryPresenceStore store = new InMemoryPresenceStore(() -> now, Duration.ofSeconds(600),
+            new JobMemory(Duration.ofHours(24), DUPLICATE_WINDOW));
     private final InMemoryBroadcaster broadcaster = new InMemoryBroadcaster();
     private final InMemoryHistory history = new InMemoryHistory();
     private PresenceJobs jobs = jobs(broadcaster, history);
@@ -249,6 +252,39 @@ class PresenceJobsTest {
         assertThat(broadcaster.sent().get(1).body()).isNotEqualTo(broadcaster.sent().get(0).body()); // a fresh requestId
         assertThat(store.count(CHAT_ROOM)).isEqualTo(1);
         assertThat(history.all()).as("history keeps it once").hasSize(1);
+    }
+
+    @Test
+    void aJobAcknowledgedIsRememberedForTheDuplicateWindowOneNotAcknowledgedForTheJobMemory() {
+        RawJob acknowledged = Jobs.raw("join", "job-1", Jobs.body("join", CHAT));
+        RawJob unacknowledged = Jobs.raw("leave", "job-2", Jobs.body("leave", CHAT));
+        RawJob rejected = Jobs.raw("join", "", Jobs.body("join", CHAT));
+        List<RawJob> batch = List.of(acknowledged, unacknowledged, rejected);
+        List<Outcome> outcomes = processBatch(batch);
+        assertThat(outcomes.get(2)).isInstanceOf(Outcome.Rejected.class);
+
+        jobs.jobsAcknowledged(List.of(acknowledged, rejected), List.of(outcomes.get(0), outcomes.get(2)));
+        now = now.plus(DUPLICATE_WINDOW).minusMillis(1);
+        assertThat(processBatch(List.of(acknowledged))).as("a producer's retry inside the window")
+                .containsExactly(new Outcome.Ignored("duplicate of job job-1, already applied"));
+        now = now.plus(Duration.ofHours(1));
+
+        assertThat(processBatch(List.of(unacknowledged.asRedelivery())).get(0)).as("redelivered after an hour's outage")
+                .isInstanceOf(Outcome.Applied.class);
+        assertThat(store.count(CHAT_ROOM)).as("recognised: the leave is not applied again").isZero();
+        assertThat(processBatch(List.of(acknowledged)).get(0)).as("after the window a duplicate applies again")
+                .isInstanceOf(Outcome.Applied.class);
+        assertThat(store.count(CHAT_ROOM)).isEqualTo(1);
+    }
+
+    @Test
+    void aJobProcessedAndAnsweredIsAcknowledged() {
+        RawJob join = Jobs.raw("join", "job-1", Jobs.body("join", CHAT));
+        jobs.process(join);
+        jobs.process(Jobs.raw("leave", "job-2", Jobs.body("leave", CHAT)));
+        now = now.plus(DUPLICATE_WINDOW);
+
+        assertThat(jobs.process(join)).isInstanceOf(Outcome.Applied.class);
     }
 
     @Test
@@ -453,6 +489,23 @@ class PresenceJobsTest {
         assertThat(data.get("data").isJsonNull()).isTrue();
         assertThat(history.all().stream().filter(r -> r.event() == EventType.LEAVE).map(HistoryRecord::jobId))
                 .containsOnly(ghost.jobId()).hasSize(2);
+    }
+
+    @Test
+    void anEvictionAcknowledgedIsRememberedForTheDuplicateWindow() {
+        jobs.process(Jobs.raw("join", "job-1", Jobs.body("join", CHAT)));
+        store.heartbeat(CONN, now.minusSeconds(120));
+        Ghost ghost = store.stale(now.minusSeconds(90), Liveness.StaleCursor.START, 10).ghosts().get(0);
+        evict(new EvictGhosts.Eviction(ghost, false));
+
+        jobs.evictionsAcknowledged(List.of(ghost));
+        now = now.plus(DUPLICATE_WINDOW).minusMillis(1);
+        assertThat(evict(new EvictGhosts.Eviction(ghost, true)).get(0)).as("still remembered: its leaves go again")
+                .isInstanceOf(Outcome.Applied.class);
+        now = now.plusMillis(1);
+
+        assertThat(evict(new EvictGhosts.Eviction(ghost, true)).get(0)).as("forgotten: applied afresh, in no room now")
+                .isEqualTo(new Outcome.Applied(List.of()));
     }
 
     @Test

@@ -59,7 +59,7 @@ public final class HistoryWriter implements BatchPipeline.Transport<HistoryWrite
         this.queue = Objects.requireNonNull(queue, "queue");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.target = Objects.requireNonNull(target, "target");
-        BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchRecords(), settings.maxWait(), 1,
+        BatchPipeline.Settings batches = new BatchPipeline.Settings(settings.batchRecords(), settings.maxWait(), 1, 1,
                 settings.minBackoff(), settings.maxBackoff(), BACKOFF_JITTER, settings.closeTimeout());
         this.pipeline = new BatchPipeline<>("history-writer", batches, this, new Health(),
                 message -> Math.max(1, message.records().size()));

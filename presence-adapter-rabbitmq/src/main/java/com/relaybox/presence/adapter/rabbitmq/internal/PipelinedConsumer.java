@@ -93,11 +93,12 @@ public final class PipelinedConsumer<T> {
 
     /**
      * Acknowledges every delivery up to {@code tag} with one {@code basic.ack(multiple)}; {@code count}
-     * is how many that settles. An acknowledgement lost with its channel changes nothing: the broker
-     * gives those deliveries again.
+     * is how many that settles. True when the frame went out on the channel; the broker does not
+     * confirm it, so a frame lost with its connection changes nothing: the broker gives those
+     * deliveries again, redelivered, as soon as it sees the channel gone.
      */
-    public void acknowledgeUpTo(long tag, int count) {
-        settle(() -> channel.basicAck(tag, true), count);
+    public boolean acknowledgeUpTo(long tag, int count) {
+        return settle(() -> channel.basicAck(tag, true), count);
     }
 
     /** Rejects one delivery without requeueing it: the queue's dead-letter exchange takes it. */
@@ -105,12 +106,14 @@ public final class PipelinedConsumer<T> {
         settle(() -> channel.basicNack(tag, false, false), 1);
     }
 
-    private void settle(Settlement settlement, int count) {
+    private boolean settle(Settlement settlement, int count) {
         try {
             settlement.apply();
             unacknowledged.updateAndGet(held -> Math.max(0, held - count));
+            return true;
         } catch (IOException | ShutdownSignalException e) {
             LOG.debug("event=settlement_lost queue={} detail={}", queue, Logfmt.quote(String.valueOf(e.getMessage())));
+            return false;
         }
     }
 

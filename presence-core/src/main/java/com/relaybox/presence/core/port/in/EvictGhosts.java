@@ -19,6 +19,13 @@ public interface EvictGhosts {
     /** As {@link ProcessJobs#applyBatch}: the outcomes now, one per eviction, and the confirmation of what was sent. */
     AppliedBatch evict(List<Eviction> evictions, Fence fence);
 
+    /**
+     * These evictions are confirmed to the liveness store (no longer unconfirmed, so never taken up
+     * again as redeliveries): as {@link ProcessJobs#jobsAcknowledged}, their job ids need be
+     * remembered only for the duplicate window. Does not throw when the store cannot shorten it.
+     */
+    void evictionsAcknowledged(List<Ghost> ghosts);
+
     /** A ghost to evict; {@code redelivered} when an earlier attempt may have been applied without its leaves going out. */
     record Eviction(Ghost ghost, boolean redelivered) {
         public Eviction {

@@ -25,17 +25,32 @@ public interface ProcessJobs {
      */
     AppliedBatch applyBatch(List<RawJob> jobs, Fence fence);
 
-    /** One job, unfenced, waiting for its confirmation: for a caller that answers a request with the outcome. */
+    /**
+     * One job, unfenced, waiting for its confirmation: for a caller that answers a request with the
+     * outcome. The answer is the job's acknowledgement: only the caller's retry can repeat it.
+     */
     default Outcome process(RawJob job) {
         AppliedBatch applied = applyBatch(List.of(job), Fence.UNFENCED);
         Confirmations.await(applied.confirmed());
+        jobsAcknowledged(List.of(job), applied.outcomes());
         return applied.outcomes().get(0);
     }
 
     /**
-     * A batch applied to the store: its outcomes (one per job, in order), and the confirmation of
-     * its broadcasts and history records.
+     * The transport has acknowledged these jobs to their source (their outcomes alongside, in the
+     * same order): the source will not deliver them again, so the store need remember them only for
+     * a producer's retry (the duplicate window) rather than for a redelivery after an outage. Call it
+     * only after the acknowledgement is sent or confirmed, so that a crash in between leaves the long
+     * memory. A store that cannot shorten it reports that itself and keeps the long memory, which is
+     * harmless: this does not throw for it.
      */
-    record AppliedBatch(List<Outcome> outcomes, CompletableFuture<Void> confirmed) {
+    void jobsAcknowledged(List<RawJob> jobs, List<Outcome> outcomes);
+
+    /**
+     * A batch applied to the store: its outcomes (one per job, in order); {@code broadcast}, the
+     * confirmation of its broadcasts, which subscribers wait for; and {@code confirmed}, that of its
+     * broadcasts and history records both, which its acknowledgement waits for.
+     */
+    record AppliedBatch(List<Outcome> outcomes, CompletableFuture<Void> broadcast, CompletableFuture<Void> confirmed) {
     }
 }

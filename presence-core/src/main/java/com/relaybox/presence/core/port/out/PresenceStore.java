@@ -1,6 +1,7 @@
 package com.relaybox.presence.core.port.out;
 
 import com.relaybox.presence.core.domain.ConnectionId;
+import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 
@@ -9,7 +10,8 @@ import java.util.List;
 /**
  * Where the presence sets live (CONTRACT §3). Each command's change to a room is atomic, a
  * command whose job id was applied before changes nothing, and the store remembers what each
- * job id did so a repeat can be told apart and broadcast the same event.
+ * job id did so a repeat can be told apart and broadcast the same event, for as long as its
+ * {@link JobMemory} says.
  *
  * <p>Failures: {@link DependencyUnavailableException} when the backing service cannot be
  * reached (retry later); {@link com.relaybox.presence.core.domain.CorruptStateException} when
@@ -19,6 +21,18 @@ public interface PresenceStore {
 
     /** Applies the commands in order; one result per command, in the same order. */
     List<StoreResult> apply(List<StoreCommand> commands);
+
+    /**
+     * The source of these jobs has their acknowledgement and will not deliver them again: from now
+     * on each is remembered only for the {@linkplain JobMemory#duplicateWindow duplicate window},
+     * for a producer's retry. Ids it does not remember are left alone. Call it only once the
+     * acknowledgement is sent, so that a crash in between leaves the long memory.
+     *
+     * <p>Best effort, and never throws: a job whose memory could not be shortened (the store is
+     * unavailable) is remembered for the whole job memory, which is harmless; the implementation
+     * reports such a failure itself, once per run of failures.
+     */
+    void jobsAcknowledged(List<JobId> jobs);
 
     /**
      * Members at positions {@code [offset, offset + count)} of the room's index, most recently
