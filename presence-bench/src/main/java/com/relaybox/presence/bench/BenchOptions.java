@@ -10,7 +10,7 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                     int jobs, int warmupJobs, int rate, int rooms, int connections, int roomsPerConnection,
                     Mix mix, int dataBytes, boolean uniform, long seed, int maxInFlight, Duration drainTimeout,
                     Optional<Path> jsonFile, boolean keepState, Intake intake, String bullMqPrefix, String bullMqQueue,
-                    Path bullMqFixture, int ghosts, String heartbeatKey, int livenessTimeoutSeconds) {
+                    Path bullMqFixture, int ghosts, String heartbeatKey, int livenessTimeoutSeconds, boolean timeline) {
 
     /** Which of the service's intakes the jobs go to, the way RelayBox's producers enqueue them there. */
     enum Intake { RABBITMQ, BULLMQ }
@@ -33,6 +33,9 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
               --seed N                 random seed (default 1)
               --json FILE              also write the result as JSON to FILE
               --keep-state             leave the run's Redis keys in place (default: deleted after the check)
+              --timeline               also report the measured phase second by second: broadcasts first
+                                       received in each second, their p99 and max latency (to see the dip
+                                       and the recovery when a server is killed mid-run)
               --ghosts N               the ghost scenario: N more connections join rooms-per-connection rooms
                                        each, get one heartbeat and no more, while the live ones are
                                        refreshed every 2 s; reports the time to their last leave and the
@@ -66,7 +69,7 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
             String arg = args[i];
             if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + arg + "'");
             String name = arg.substring(2);
-            if (name.equals("keep-state") || name.equals("help")) {
+            if (name.equals("keep-state") || name.equals("help") || name.equals("timeline")) {
                 flags.add(name);
                 continue;
             }
@@ -108,7 +111,8 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                 Path.of(r.string("bullmq-fixture", "presence-adapter-bullmq/src/test/node")),
                 r.integer("ghosts", 0, 0),
                 r.string("heartbeat-key", "heartbeat:keepalive"),
-                r.integer("liveness-timeout-s", 90, 1));
+                r.integer("liveness-timeout-s", 90, 1),
+                flags.contains("timeline"));
         given.keySet().removeAll(r.read);
         if (!given.isEmpty()) throw new IllegalArgumentException("unknown option --" + given.keySet().iterator().next());
         if (options.roomsPerConnection >= options.rooms)
