@@ -6,9 +6,9 @@ import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.redis.RedisPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import com.relaybox.presence.redis.RedisPool;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
