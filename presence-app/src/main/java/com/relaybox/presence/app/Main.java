@@ -66,9 +66,10 @@ public final class Main {
         Logging.apply(config.log());
         log.info("event=starting version={} commit={} mode={} reason={}", Logfmt.quote(build.version()),
                 Logfmt.quote(build.commit()), config.mode().wireName(), Logfmt.quote(config.modeReason()));
-        config.services().ifPresent(services -> log.info("event=config redis={}:{} redis_tls={} rabbitmq={} "
-                        + "postgres={}:{}/{} postgres_tls={} schema={} queues={} queue_type={} intakes={} bullmq={}*",
-                services.redis().host(), services.redis().port(), services.redis().tls(), services.rabbit().endpoint(),
+        config.services().ifPresent(services -> log.info("event=config redis={} redis_tls={} redis_wait_replicas={} "
+                        + "rabbitmq={} postgres={}:{}/{} postgres_tls={} schema={} queues={} queue_type={} intakes={} bullmq={}*",
+                services.redis().endpoint().describe(), services.redis().endpoint().tls(),
+                services.redis().replicaWait().replicas(), services.rabbit().endpoint(),
                 services.postgres().host(), services.postgres().port(), services.postgres().database(),
                 !services.postgres().tlsDisabled(), services.postgres().schema(), services.rabbit().queueCount(),
                 services.rabbit().queueType().argument(),

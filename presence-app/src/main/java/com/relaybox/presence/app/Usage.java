@@ -18,8 +18,8 @@ final class Usage {
                   embedded  presence, broadcasts and history in memory; jobs over HTTP (POST /v1/jobs)
                   services  presence in Redis, jobs from RabbitMQ's shard queues presence-0..N-1,
                             broadcasts on ds.rooms.durable, history in PostgreSQL
-                  PRESENCE_MODE chooses; unset, the mode is embedded unless REDIS_HOST or
-                  RABBIT_MQ_CONNECTION_STRING is set.
+                  PRESENCE_MODE chooses; unset, the mode is embedded unless REDIS_HOST,
+                  REDIS_SENTINELS or RABBIT_MQ_CONNECTION_STRING is set.
 
                 Configuration comes from the environment and from a .env file in the working directory
                 (the environment wins; an empty value counts as unset). A bad value stops the service

@@ -32,7 +32,7 @@ class EmbeddedIT {
         try (JarProcess jar = JarProcess.start(dir, Map.of("PRESENCE_HTTP_PORT", "0"))) {
             int port = jar.awaitStarted();
             assertThat(jar.lines().get(0)).contains("event=starting version=").contains(" mode=embedded reason=\"PRESENCE_MODE unset and "
-                    + "neither REDIS_HOST nor RABBIT_MQ_CONNECTION_STRING is set\"");
+                    + "none of REDIS_HOST, REDIS_SENTINELS, RABBIT_MQ_CONNECTION_STRING is set\"");
             String base = "http://127.0.0.1:" + port;
 
             assertThat(get(base + "/health/live").body()).isEqualTo("{\"status\":\"UP\"}\n");

@@ -14,10 +14,12 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The hexagon as the build enforces it, on the production classes of core, every adapter and the
  * app (this module sees them all): core depends on nothing outward, adapters neither on each other
- * nor on core's services, and only the app wires. Core's enforcer ban guards its classpath; these
- * rules guard the imports in the code.
+ * nor on core's services, and only the app wires; the Redis connections both Redis adapters open
+ * know nothing of the service. Core's enforcer ban guards its classpath; these rules guard the
+ * imports in the code.
  */
-@AnalyzeClasses(packages = {"com.relaybox.presence.core", "com.relaybox.presence.adapter", "com.relaybox.presence.app"},
+@AnalyzeClasses(packages = {"com.relaybox.presence.core", "com.relaybox.presence.adapter", "com.relaybox.presence.redis",
+        "com.relaybox.presence.app"},
         importOptions = {ImportOption.DoNotIncludeTests.class, HexagonTest.DoNotIncludeTestJars.class})
 class HexagonTest {
     /** A module's test-jar on this classpath (the BullMQ adapter's test fixtures) holds tests too, not production code. */
@@ -47,6 +49,12 @@ class HexagonTest {
     static final ArchRule adaptersDoNotKnowEachOther = slices().matching("com.relaybox.presence.adapter.(*)..")
             .should().notDependOnEachOther()
             .because("each adapter plugs into core's ports alone; the app puts them together");
+
+    @ArchTest
+    static final ArchRule redisConnectionsKnowNothingOfTheService = noClasses()
+            .that().resideInAPackage("com.relaybox.presence.redis..")
+            .should().dependOnClassesThat().resideInAnyPackage(CORE, ADAPTERS, APP)
+            .because("where the Redis primary is and how to reach it is plumbing the adapters share, not a port");
 
     @ArchTest
     static final ArchRule adaptersUseCoreThroughItsPorts = noClasses().that().resideInAPackage(ADAPTERS)

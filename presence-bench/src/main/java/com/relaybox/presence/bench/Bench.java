@@ -244,11 +244,11 @@ public final class Bench {
             if (expected.get((int) seq) && !receiver.hasReceived(seq)) lost++;
         Histogram latency = receiver.startPhase();
         return new PhaseResult(name, count, rate, expectedCount, receiver.receivedCount() - receivedBefore, lost,
-                end - start, latency);
+                end - start, latency, options.timeline() ? receiver.timeline(start, end) : List.of());
     }
 
     record PhaseResult(String name, int jobs, int rate, long expected, long received, long lost, long elapsedNanos,
-                       Histogram latency) {
+                       Histogram latency, List<BroadcastReceiver.Second> timeline) {
         double jobsPerSecond() {
             return jobs / (elapsedNanos / 1e9);
         }
@@ -294,6 +294,18 @@ public final class Bench {
             latency.addProperty("p99_9", phase.millis(99.9));
             latency.addProperty("max", phase.maxMillis());
             p.add("latencyMillis", latency);
+            if (!phase.timeline().isEmpty()) {
+                com.google.gson.JsonArray seconds = new com.google.gson.JsonArray();
+                for (BroadcastReceiver.Second second : phase.timeline()) {
+                    JsonObject s = new JsonObject();
+                    s.addProperty("second", second.offset());
+                    s.addProperty("received", second.received());
+                    s.addProperty("p99", second.p99Millis());
+                    s.addProperty("max", second.maxMillis());
+                    seconds.add(s);
+                }
+                p.add("timeline", seconds);
+            }
             result.add(phase.name(), p);
         }
         result.addProperty("duplicateBroadcasts", duplicates);
@@ -321,6 +333,13 @@ public final class Bench {
             out.append(String.format(Locale.ROOT, "%-9s %8d %9.0f %7d %9.2f %8.2f %8.2f %8.2f %8.2f %8.2f%n",
                     p.name(), p.jobs(), p.jobsPerSecond(), p.lost(), p.elapsedNanos() / 1e9,
                     p.millis(50), p.millis(90), p.millis(99), p.millis(99.9), p.maxMillis()));
+        for (PhaseResult p : phases) {
+            if (p.timeline().isEmpty()) continue;
+            out.append(p.name()).append(" second by second (first broadcasts received, p99 ms, max ms):\n");
+            for (BroadcastReceiver.Second second : p.timeline())
+                out.append(String.format(Locale.ROOT, "  %4d s %7d %9.1f %9.1f%n", second.offset(), second.received(),
+                        second.p99Millis(), second.maxMillis()));
+        }
         out.append(String.format(Locale.ROOT, "duplicate broadcasts: %d; invariants over %d keys of %d rooms: %s%n",
                 duplicates, check.keys(), check.rooms(),
                 check.violations().isEmpty() ? "all hold" : check.violations().size() + " violations, e.g. " + check.violations().get(0)));

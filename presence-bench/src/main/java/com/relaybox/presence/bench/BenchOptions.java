@@ -10,7 +10,8 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                     int jobs, int warmupJobs, int rate, int rooms, int connections, int roomsPerConnection,
                     Mix mix, int dataBytes, boolean uniform, long seed, int maxInFlight, Duration drainTimeout,
                     Optional<Path> jsonFile, boolean keepState, Intake intake, String bullMqPrefix, String bullMqQueue,
-                    Path bullMqFixture, int ghosts, String heartbeatKey, int livenessTimeoutSeconds, boolean backlog) {
+                    Path bullMqFixture, int ghosts, String heartbeatKey, int livenessTimeoutSeconds, boolean backlog,
+                    boolean timeline) {
 
     /** Which of the service's intakes the jobs go to, the way RelayBox's producers enqueue them there. */
     enum Intake { RABBITMQ, BULLMQ }
@@ -37,6 +38,9 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                                        flight and no warm-up, print "published N jobs" once all are
                                        confirmed, then wait for their broadcasts: start the service after
                                        that line to measure a drain (presence-bench/backlog-drain.sh)
+              --timeline               also report the measured phase second by second: broadcasts first
+                                       received in each second, their p99 and max latency (to see the dip
+                                       and the recovery when a server is killed mid-run)
               --ghosts N               the ghost scenario: N more connections join rooms-per-connection rooms
                                        each, get one heartbeat and no more, while the live ones are
                                        refreshed every 2 s; reports the time to their last leave and the
@@ -70,7 +74,7 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
             String arg = args[i];
             if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + arg + "'");
             String name = arg.substring(2);
-            if (name.equals("keep-state") || name.equals("backlog") || name.equals("help")) {
+            if (name.equals("keep-state") || name.equals("backlog") || name.equals("timeline") || name.equals("help")) {
                 flags.add(name);
                 continue;
             }
@@ -113,7 +117,8 @@ record BenchOptions(String rabbitUri, String redisHost, int redisPort, int queue
                 r.integer("ghosts", 0, 0),
                 r.string("heartbeat-key", "heartbeat:keepalive"),
                 r.integer("liveness-timeout-s", 90, 1),
-                flags.contains("backlog"));
+                flags.contains("backlog"),
+                flags.contains("timeline"));
         given.keySet().removeAll(r.read);
         if (!given.isEmpty()) throw new IllegalArgumentException("unknown option --" + given.keySet().iterator().next());
         if (options.roomsPerConnection >= options.rooms)

@@ -26,6 +26,8 @@ final class BroadcastReceiver implements AutoCloseable {
     private final AtomicLong lastReceivedNanos = new AtomicLong();
     private volatile long measuredFrom = Long.MAX_VALUE;
     private volatile Histogram histogram = newHistogram();
+    /** Latencies by the second of their arrival (System.nanoTime() / 1e9), for --timeline. */
+    private final java.util.NavigableMap<Long, Histogram> bySecond = new java.util.TreeMap<>();
     private final Optional<Ghosts> ghosts;
 
     BroadcastReceiver(Connection connection, String app, int queueCount, AtomicLongArray sentNanos,
@@ -58,6 +60,8 @@ final class BroadcastReceiver implements AutoCloseable {
             received.set((int) seq);
             long latencyMicros = Math.max(0, (now - sentNanos.get((int) seq)) / 1_000);
             histogram.recordValue(Math.min(latencyMicros, histogram.getHighestTrackableValue()));
+            bySecond.computeIfAbsent(now / 1_000_000_000L, second -> new Histogram(3_600_000_000L, 2))
+                    .recordValue(Math.min(latencyMicros, histogram.getHighestTrackableValue()));
             ghosts.ifPresent(g -> g.onJobBroadcast(latencyMicros));
         }
         lastReceivedNanos.set(now);
@@ -69,6 +73,22 @@ final class BroadcastReceiver implements AutoCloseable {
         Histogram previous = histogram;
         histogram = newHistogram();
         return previous;
+    }
+
+    /** One second of arrivals: how many first broadcasts, and their p99 and max latency. */
+    record Second(long offset, long received, double p99Millis, double maxMillis) {
+    }
+
+    /** The seconds from {@code fromNanos} to {@code toNanos}, each one, empty ones too. */
+    synchronized java.util.List<Second> timeline(long fromNanos, long toNanos) {
+        java.util.List<Second> seconds = new java.util.ArrayList<>();
+        long first = fromNanos / 1_000_000_000L;
+        for (long second = first; second <= toNanos / 1_000_000_000L; second++) {
+            Histogram h = bySecond.get(second);
+            seconds.add(h == null ? new Second(second - first, 0, 0, 0)
+                    : new Second(second - first, h.getTotalCount(), h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0));
+        }
+        return seconds;
     }
 
     synchronized boolean hasReceived(long seq) {

@@ -11,8 +11,9 @@ import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.EventType;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
-import com.relaybox.presence.core.json.PresenceJson;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
 import com.relaybox.presence.core.service.PresenceReads;
@@ -232,7 +233,7 @@ public final class RoomSizeBench {
 
     private static boolean run(Options options, String host, int port) throws Exception {
         // Job records expire soon should a run die before it deletes them.
-        RedisSettings settings = RedisSettings.of(host, port, false, Optional.empty(), 2).withJobMemory(Duration.ofMinutes(10));
+        RedisSettings settings = RedisSettings.of(host, port, false, Optional.empty(), 2).withJobMemory(JobMemory.of(Duration.ofMinutes(10)));
         try (Jedis jedis = new Jedis(host, port);
              RedisPresenceStore store = new RedisPresenceStore(settings)) {
             RoomSizeBench bench = new RoomSizeBench(options, jedis, store, host + ":" + port);

@@ -6,11 +6,10 @@ import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.redis.RedisPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Consumes a BullMQ queue (RelayBox's {@code queue:presence}, CONTRACT §7) as a BullMQ worker
@@ -60,7 +58,8 @@ public final class BullMqIntake implements AutoCloseable {
     private final BullMqSettings settings;
     private final String instance = Long.toHexString(ProcessHandle.current().pid()) + "-"
             + UUID.randomUUID().toString().substring(0, 8);
-    private final RedisClient redis;
+    private final RedisPool pool;
+    private final UnifiedJedis redis;
     private final QueueScripts scripts;
     private final Lease lease;
     private final Flight flight;
@@ -86,7 +85,8 @@ public final class BullMqIntake implements AutoCloseable {
     private BullMqIntake(BullMqSettings settings, ProcessJobs jobs, BullMqObserver observer) {
         this.settings = settings;
         this.observer = observer;
-        this.redis = client(settings);
+        this.pool = pool(settings);
+        this.redis = pool.client();
         this.scripts = new QueueScripts(redis, settings.keyBase());
         this.lease = new Lease(settings.lockDuration());
         this.flight = new Flight(settings.batchSize() * MAX_BATCHES_SENDING);
@@ -116,32 +116,26 @@ public final class BullMqIntake implements AutoCloseable {
         intake.timer.scheduleWithFixedDelay(intake::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         intake.timer.scheduleWithFixedDelay(intake::checkStalled, settings.stalledInterval().toMillis(),
                 settings.stalledInterval().toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("event=bullmq_consuming keys={}* instance={} lock_ms={} stalled_interval_ms={} batch_size={} on={}:{}",
-                settings.keyBase(), intake.instance, settings.lockDuration().toMillis(),
-                settings.stalledInterval().toMillis(), settings.batchSize(), settings.host(), settings.port());
+        LOG.info("event=bullmq_consuming keys={}* instance={} lock_ms={} stalled_interval_ms={} batch_size={} on={}"
+                        + " primary={}", settings.keyBase(), intake.instance, settings.lockDuration().toMillis(),
+                settings.stalledInterval().toMillis(), settings.batchSize(), settings.endpoint().describe(),
+                intake.pool.primary());
         return intake;
     }
 
-    private static RedisClient client(BullMqSettings settings) {
-        int timeoutMillis = (int) settings.timeout().toMillis();
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .ssl(settings.tls())
-                .connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis + (int) (MARKER_BLOCK_SECONDS * 1000))
-                .clientName("presence-bullmq");
-        settings.authToken().ifPresent(config::password);
-        if (settings.tls()) {
-            SSLParameters tls = new SSLParameters();
-            tls.setEndpointIdentificationAlgorithm("HTTPS");
-            config.sslParameters(tls);
+    /**
+     * The intake's own pool on the same endpoint as the store: its connections block on the marker,
+     * so they must not take the store's. A read may block for the marker's second on top of the timeout.
+     */
+    private static RedisPool pool(BullMqSettings settings) {
+        try {
+            // the taker (blocking on the marker), the timer, the pipeline, reads
+            return RedisPool.open(settings.endpoint(), "presence-bullmq", 6, settings.timeout(),
+                    settings.timeout().plusMillis((long) (MARKER_BLOCK_SECONDS * 1000)));
+        } catch (JedisException e) {
+            throw new DependencyUnavailableException("BullMQ Redis " + settings.endpoint().describe()
+                    + ": no Sentinel tells where the primary is: " + e.getMessage(), e);
         }
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(6);                     // the taker (blocking on the marker), the timer, the pipeline, reads
-        pool.setMaxIdle(6);
-        pool.setMinIdle(0);
-        pool.setMaxWait(settings.timeout());
-        return RedisClient.builder().hostAndPort(settings.host(), settings.port()).clientConfig(config.build())
-                .poolConfig(pool).build();
     }
 
     // ---- taking jobs
@@ -226,6 +220,7 @@ public final class BullMqIntake implements AutoCloseable {
         try {
             redis.bzpopmin(MARKER_BLOCK_SECONDS, scripts.key("marker"));
         } catch (JedisException e) {
+            pool.dropIdle();
             throw QueueScripts.unavailable("waiting on the marker", e);
         }
     }
@@ -355,7 +350,7 @@ public final class BullMqIntake implements AutoCloseable {
             }
             lease.lost(held.token());
         }
-        redis.close();
+        pool.close();
         LOG.info("event=stopped part=bullmq keys={}*", settings.keyBase());
     }
 
@@ -371,7 +366,7 @@ public final class BullMqIntake implements AutoCloseable {
         timer.shutdownNow();
         lease.lost(holder);
         pipeline.stop();
-        redis.close();
+        pool.close();
     }
 
     /** The pipeline's events as log lines, and its retries to the observer. */

@@ -1,5 +1,7 @@
 package com.relaybox.presence.adapter.bullmq;
 
+import com.relaybox.presence.redis.RedisEndpoint;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,10 +10,8 @@ import java.util.Optional;
  * Which BullMQ queue to consume, in which Redis, and how. A value that cannot work is refused with
  * an {@link IllegalArgumentException} saying which setting and why.
  *
- * @param host           Redis host (RelayBox's realtime service enqueues into the presence Redis)
- * @param port           Redis port
- * @param tls            connect with TLS, verifying the server's name
- * @param authToken      the password sent with {@code AUTH}
+ * @param endpoint       the Redis (RelayBox's realtime service enqueues into the presence Redis): one
+ *                       server or the primary Sentinel names; TLS and the password
  * @param prefix         BullMQ's key prefix ({@code queue} for RelayBox)
  * @param queue          the queue's name ({@code presence} for RelayBox)
  * @param lockDuration   how long a taken job's lock, and the lease on the queue, last unless renewed
@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param timeout        connect and read timeout of one Redis call
  * @param shutdownTimeout how long closing waits for the batches in flight
  */
-public record BullMqSettings(String host, int port, boolean tls, Optional<String> authToken, String prefix, String queue,
+public record BullMqSettings(RedisEndpoint endpoint, String prefix, String queue,
                              Duration lockDuration, Duration stalledInterval, int batchSize, Duration batchMaxWait,
                              Duration timeout, Duration shutdownTimeout) {
     public static final String DEFAULT_PREFIX = "queue";
@@ -35,11 +35,7 @@ public record BullMqSettings(String host, int port, boolean tls, Optional<String
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(6);
 
     public BullMqSettings {
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(authToken, "authToken");
-        if (host.isBlank()) throw new IllegalArgumentException("the Redis host must not be blank");
-        if (port < 1 || port > 65_535)
-            throw new IllegalArgumentException("the Redis port must be between 1 and 65535, got " + port);
+        Objects.requireNonNull(endpoint, "endpoint");
         requirePrefix(prefix);
         requireQueueName(queue);
         requireLockDuration(lockDuration);
@@ -55,27 +51,32 @@ public record BullMqSettings(String host, int port, boolean tls, Optional<String
 
     /** RelayBox's queue ({@code queue:presence:*}) on the given server, with BullMQ's and this service's defaults. */
     public static BullMqSettings of(String host, int port, boolean tls, Optional<String> authToken) {
-        return new BullMqSettings(host, port, tls, authToken, DEFAULT_PREFIX, DEFAULT_QUEUE, DEFAULT_LOCK_DURATION,
+        return of(RedisEndpoint.server(host, port, tls, authToken));
+    }
+
+    /** RelayBox's queue ({@code queue:presence:*}) in the given Redis, with BullMQ's and this service's defaults. */
+    public static BullMqSettings of(RedisEndpoint endpoint) {
+        return new BullMqSettings(endpoint, DEFAULT_PREFIX, DEFAULT_QUEUE, DEFAULT_LOCK_DURATION,
                 DEFAULT_STALLED_INTERVAL, DEFAULT_BATCH_SIZE, Duration.ZERO, DEFAULT_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT);
     }
 
     public BullMqSettings withQueue(String prefix, String queue) {
-        return new BullMqSettings(host, port, tls, authToken, prefix, queue, lockDuration, stalledInterval, batchSize,
+        return new BullMqSettings(endpoint, prefix, queue, lockDuration, stalledInterval, batchSize,
                 batchMaxWait, timeout, shutdownTimeout);
     }
 
     public BullMqSettings withLocking(Duration lockDuration, Duration stalledInterval) {
-        return new BullMqSettings(host, port, tls, authToken, prefix, queue, lockDuration, stalledInterval, batchSize,
+        return new BullMqSettings(endpoint, prefix, queue, lockDuration, stalledInterval, batchSize,
                 batchMaxWait, timeout, shutdownTimeout);
     }
 
     public BullMqSettings withBatching(int batchSize, Duration batchMaxWait) {
-        return new BullMqSettings(host, port, tls, authToken, prefix, queue, lockDuration, stalledInterval, batchSize,
+        return new BullMqSettings(endpoint, prefix, queue, lockDuration, stalledInterval, batchSize,
                 batchMaxWait, timeout, shutdownTimeout);
     }
 
     public BullMqSettings withShutdownTimeout(Duration shutdownTimeout) {
-        return new BullMqSettings(host, port, tls, authToken, prefix, queue, lockDuration, stalledInterval, batchSize,
+        return new BullMqSettings(endpoint, prefix, queue, lockDuration, stalledInterval, batchSize,
                 batchMaxWait, timeout, shutdownTimeout);
     }
 
@@ -124,8 +125,7 @@ public record BullMqSettings(String host, int port, boolean tls, Optional<String
     /** Never shows the auth token: settings get logged. */
     @Override
     public String toString() {
-        return "BullMqSettings[host=" + host + ", port=" + port + ", tls=" + tls + ", auth="
-                + (authToken.isPresent() ? "<token>" : "none") + ", keys=" + keyBase() + "*, lockDuration=" + lockDuration
+        return "BullMqSettings[endpoint=" + endpoint + ", keys=" + keyBase() + "*, lockDuration=" + lockDuration
                 + ", stalledInterval=" + stalledInterval + ", batchSize=" + batchSize + ", batchMaxWait=" + batchMaxWait + "]";
     }
 }

@@ -1,7 +1,7 @@
 package com.relaybox.presence.adapter.bullmq;
 
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -29,10 +29,10 @@ final class QueueScripts {
     static final Script STALLED = Script.load("stalled.lua");
     static final Script RELEASE = Script.load("release.lua");
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final String base;
 
-    QueueScripts(RedisClient redis, String keyBase) {
+    QueueScripts(UnifiedJedis redis, String keyBase) {
         this.redis = redis;
         this.base = keyBase;
     }

@@ -32,7 +32,7 @@ public final class BullMqQueue implements AutoCloseable {
             Path.of("src", "test", "node").toString())).toAbsolutePath();
     private static boolean installed;
 
-    public final String prefix = "presence-it-" + UUID.randomUUID().toString().substring(0, 8);
+    public final String prefix;
     public final String queue = "presence";
     public final RedisClient redis;
     private final String host;
@@ -45,14 +45,31 @@ public final class BullMqQueue implements AutoCloseable {
 
     /** A queue on the Redis at {@code host:port}, e.g. a private server a test restarts. */
     public BullMqQueue(String host, int port) {
+        this(host, port, "presence-it-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private BullMqQueue(String host, int port, String prefix) {
+        this.prefix = prefix;
         this.host = host;
         this.port = port;
         this.redis = RedisClient.builder().hostAndPort(host, port).build();
         install();
     }
 
+    /**
+     * The same queue (the same prefix) on another server: the primary after a failover. Closing it
+     * deletes the queue's keys there too.
+     */
+    public BullMqQueue at(String host, int port) {
+        return new BullMqQueue(host, port, prefix);
+    }
+
     BullMqSettings settings() {
         return BullMqSettings.of(host, port, false, java.util.Optional.empty()).withQueue(prefix, queue);
+    }
+
+    public int port() {
+        return port;
     }
 
     public String key(String name) {

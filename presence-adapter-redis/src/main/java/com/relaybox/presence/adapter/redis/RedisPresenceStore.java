@@ -13,20 +13,18 @@ import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
+import com.relaybox.presence.redis.RedisPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol.Command;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
-import javax.net.ssl.SSLParameters;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +65,13 @@ import java.util.function.Supplier;
  * so a restarted Redis is used again without rebuilding the store). A key of the wrong type or a
  * value this service did not write gives {@link CorruptStateException} naming the key; nothing of
  * that job changed.
+ *
+ * <p>Sentinel ({@link RedisPool}): after a failover the next connection goes to the new primary;
+ * the calls that were on the old one fail as above and are retried. The new primary's script
+ * cache may lack the scripts (a replica does not get {@code SCRIPT LOAD}): {@code NOSCRIPT} loads
+ * them again, as after a restart. With {@link RedisSettings#replicaWait()} a batch's round trip ends
+ * with {@code WAIT}, so {@link #apply} returns only once that many replicas have its changes: an
+ * applied batch then survives the primary's loss as long as one of those replicas does.
  */
 public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisPresenceStore.class);
@@ -83,14 +88,17 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
     private final String heartbeats;
     private final String sweeperLease;
     private final String unconfirmedEvictions;
-    private final RedisClient client;
+    private final RedisPool pool;
+    private final UnifiedJedis client;
+    private final RedisSettings.ReplicaWait replicaWait;
     private final AtomicBoolean available = new AtomicBoolean(true);
     private final AtomicBoolean shortening = new AtomicBoolean(true);
     private volatile boolean closed;
 
     public RedisPresenceStore(RedisSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        this.where = settings.host() + ":" + settings.port();
+        this.where = settings.endpoint().describe();
+        this.replicaWait = settings.replicaWait();
         this.jobMemoryMillis = Long.toString(settings.jobMemory().unacknowledged().toMillis());
         this.duplicateWindowMillis = Long.toString(settings.jobMemory().duplicateWindow().toMillis());
         this.tombstoneMillis = Long.toString(settings.tombstone().toMillis());
@@ -98,32 +106,21 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
         this.sweeperLease = RedisKeys.sweeperLease(heartbeats);
         this.unconfirmedEvictions = RedisKeys.unconfirmedEvictions(heartbeats);
 
-        int timeoutMillis = (int) settings.timeout().toMillis();
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .ssl(settings.tls())
-                .connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis)
-                .clientName("presence");
-        settings.authToken().ifPresent(config::password);
-        if (settings.tls()) {
-            // Verify the server's name as well as its chain, as RelayBox's Node client does.
-            SSLParameters tls = new SSLParameters();
-            tls.setEndpointIdentificationAlgorithm("HTTPS");
-            config.sslParameters(tls);
+        try {
+            // A batch's reply comes after its WAIT: the read may take the wait on top of the timeout.
+            Duration readTimeout = replicaWait.replicas() == 0 ? settings.timeout()
+                    : settings.timeout().plus(replicaWait.timeout());
+            this.pool = RedisPool.open(settings.endpoint(), "presence", settings.poolSize(), settings.timeout(), readTimeout);
+        } catch (JedisException e) {
+            // Only Sentinel can fail here: without an answer there is no primary to wait for.
+            throw new DependencyUnavailableException("Redis " + where + ": no Sentinel tells where the primary is: "
+                    + e.getMessage(), e);
         }
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(settings.poolSize());
-        pool.setMaxIdle(settings.poolSize());
-        pool.setMinIdle(0);
-        pool.setBlockWhenExhausted(true);
-        pool.setMaxWait(settings.timeout());
-        this.client = RedisClient.builder()
-                .hostAndPort(settings.host(), settings.port())
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .build();
-        log.info("event=redis_store_open redis={} tls={} auth={} pool_size={} timeout_ms={}", where, settings.tls(),
-                settings.authToken().isPresent() ? "token" : "none", settings.poolSize(), settings.timeout().toMillis());
+        this.client = pool.client();
+        log.info("event=redis_store_open redis={} primary={} tls={} auth={} pool_size={} timeout_ms={} wait_replicas={}"
+                        + " wait_timeout_ms={}", where, pool.primary(), settings.endpoint().tls(),
+                settings.endpoint().authToken().isPresent() ? "token" : "none", settings.poolSize(),
+                settings.timeout().toMillis(), replicaWait.replicas(), replicaWait.timeout().toMillis());
         try {
             loadScripts();
         } catch (JedisException e) {
@@ -162,7 +159,7 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
         try {
             ensureOpen();
             run("job memory", () -> {
-                try (Pipeline pipeline = client.pipelined()) {
+                try (AbstractPipeline pipeline = client.pipelined()) {
                     List<Response<Object>> replies = new ArrayList<>(jobs.size());
                     for (JobId job : jobs)
                         replies.add(pipeline.sendCommand(Command.PEXPIRE, RedisKeys.job(job), duplicateWindowMillis));
@@ -213,32 +210,60 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
 
     /**
      * One round trip: the replies in order, a server error as a {@link JedisDataException} in its
-     * place. More than one command go in one {@code MULTI}/{@code EXEC}.
+     * place. More than one command go in one {@code MULTI}/{@code EXEC}. With a replica wait, the
+     * round trip ends with {@code WAIT}, and fewer replicas than asked is a failure of the whole
+     * batch (applied on the primary, so its retry is a repeat that changes nothing and waits again).
      */
     private List<Object> pipelined(List<String[]> calls) {
-        try (Pipeline pipeline = client.pipelined()) {
+        try (AbstractPipeline pipeline = client.pipelined()) {
+            List<Object> replies;
+            Response<Object> replicated;
             if (calls.size() == 1) {
                 Response<Object> reply = pipeline.sendCommand(Command.EVALSHA, calls.get(0));
+                replicated = sendWait(pipeline);
                 pipeline.sync();
-                return Collections.singletonList(replyOrError(reply));
+                replies = Collections.singletonList(replyOrError(reply));
+            } else {
+                List<Response<Object>> queued = new ArrayList<>(calls.size() + 1);
+                queued.add(pipeline.sendCommand(Command.MULTI, NO_ARGS));
+                for (String[] call : calls) queued.add(pipeline.sendCommand(Command.EVALSHA, call));
+                Response<Object> exec = pipeline.sendCommand(Command.EXEC, NO_ARGS);
+                replicated = sendWait(pipeline);
+                pipeline.sync();
+                replies = execReplies(calls.size(), queued, exec);
             }
-            List<Response<Object>> queued = new ArrayList<>(calls.size() + 1);
-            queued.add(pipeline.sendCommand(Command.MULTI, NO_ARGS));
-            for (String[] call : calls) queued.add(pipeline.sendCommand(Command.EVALSHA, call));
-            Response<Object> exec = pipeline.sendCommand(Command.EXEC, NO_ARGS);
-            pipeline.sync();
-            Object executed = replyOrError(exec);
-            if (executed instanceof JedisDataException aborted) {
-                // EXECABORT: a command was refused while queueing (out of memory, ...); say which error.
-                for (Response<Object> response : queued)
-                    if (replyOrError(response) instanceof JedisDataException refused)
-                        return Collections.nCopies(calls.size(), refused);
-                return Collections.nCopies(calls.size(), aborted);
-            }
-            if (!(executed instanceof List<?> list) || list.size() != calls.size())
-                throw new JedisDataException("ERR EXEC answered " + describe(executed) + " for " + calls.size() + " commands");
-            return new ArrayList<>(list);
+            if (replicated != null && !isNoScript(replies.get(0))) requireReplicated(replyOrError(replicated));
+            return replies;
         }
+    }
+
+    private static List<Object> execReplies(int calls, List<Response<Object>> queued, Response<Object> exec) {
+        Object executed = replyOrError(exec);
+        if (executed instanceof JedisDataException aborted) {
+            // EXECABORT: a command was refused while queueing (out of memory, ...); say which error.
+            for (Response<Object> response : queued)
+                if (replyOrError(response) instanceof JedisDataException refused)
+                    return Collections.nCopies(calls, refused);
+            return Collections.nCopies(calls, aborted);
+        }
+        if (!(executed instanceof List<?> list) || list.size() != calls)
+            throw new JedisDataException("ERR EXEC answered " + describe(executed) + " for " + calls + " commands");
+        return new ArrayList<>(list);
+    }
+
+    private Response<Object> sendWait(AbstractPipeline pipeline) {
+        if (replicaWait.replicas() == 0) return null;
+        return pipeline.sendCommand(Command.WAIT, Integer.toString(replicaWait.replicas()),
+                Long.toString(replicaWait.timeout().toMillis()));
+    }
+
+    private void requireReplicated(Object reply) {
+        if (reply instanceof JedisDataException error) throw error;
+        long replicas = reply instanceof Long count ? count : -1;
+        if (replicas < replicaWait.replicas())
+            throw new DependencyUnavailableException("Redis " + where + " (primary " + pool.primary() + ") has the batch on "
+                    + Math.max(0, replicas) + " of the " + replicaWait.replicas() + " replicas asked for after "
+                    + replicaWait.timeout().toMillis() + " ms; not confirmed, so it is retried");
     }
 
     private List<StoreResult> results(List<StoreCommand> commands, List<Object> replies) {
@@ -473,7 +498,7 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
     public void close() {
         if (closed) return;
         closed = true;
-        client.close();
+        pool.close();
         log.info("event=redis_store_closed redis={}", where);
     }
 
@@ -494,7 +519,7 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
     private <T> T run(String what, Supplier<T> operation) {
         try {
             T result = operation.get();
-            if (available.compareAndSet(false, true)) log.info("event=redis_available redis={}", where);
+            if (available.compareAndSet(false, true)) log.info("event=redis_available redis={} primary={}", where, pool.primary());
             return result;
         } catch (JedisConnectionException e) {
             throw unavailable(what, e);
@@ -507,13 +532,10 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
 
     private DependencyUnavailableException unavailable(String what, JedisException e) {
         if (available.compareAndSet(true, false))
-            log.warn("event=redis_unavailable redis={} error={}", where, Logfmt.quote(String.valueOf(e.getMessage())));
-        try {
-            // Idle connections are likely dead too (a restart): drop them so the retry connects afresh.
-            client.getPool().clear();
-        } catch (RuntimeException ignored) {
-            // The pool cleans itself up as it can; the failure below is what matters.
-        }
+            log.warn("event=redis_unavailable redis={} primary={} error={}", where, pool.primary(),
+                    Logfmt.quote(String.valueOf(e.getMessage())));
+        // Idle connections are likely dead too (a restart, a failover): the retry connects afresh.
+        pool.dropIdle();
         return new DependencyUnavailableException("Redis " + where + " unavailable (" + what + "): " + e.getMessage(), e);
     }
 

@@ -26,7 +26,7 @@ class RedisSettingsTest {
     @Test
     void settingsCannotBeBuiltWrongAndSayWhichSetting() {
         assertThatThrownBy(() -> RedisSettings.of(" ", 6379, false, Optional.empty(), 4))
-                .hasMessage("the Redis host must not be blank");
+                .hasMessage("the Redis host must not be blank or contain spaces, got ' '");
         assertThatThrownBy(() -> RedisSettings.of("h", 0, false, Optional.empty(), 4))
                 .hasMessage("the Redis port must be between 1 and 65535, got 0");
         assertThatThrownBy(() -> RedisSettings.of("h", 65_536, false, Optional.empty(), 4))
@@ -46,6 +46,23 @@ class RedisSettingsTest {
     void theAuthTokenNeverShowsInToString() {
         RedisSettings settings = RedisSettings.of("h", 6379, true, Optional.of("s3cr3t"), 4);
 
-        assertThat(settings.toString()).doesNotContain("s3cr3t").contains("auth=<token>", "tls=true", "host=h");
+        assertThat(settings.toString()).doesNotContain("s3cr3t").contains("auth=<token>", "tls=true", "h:6379");
+    }
+
+    @Test
+    void noReplicaIsWaitedForUnlessAskedAndTheWaitIsBounded() {
+        RedisSettings fine = RedisSettings.of("h", 6379, false, Optional.empty(), 4);
+        assertThat(fine.replicaWait()).isEqualTo(RedisSettings.ReplicaWait.NONE);
+        assertThat(fine.withReplicaWait(new RedisSettings.ReplicaWait(1, Duration.ofMillis(250))).replicaWait().replicas())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> new RedisSettings.ReplicaWait(-1, Duration.ofSeconds(1)))
+                .hasMessage("the replicas to wait for must be between 0 and 10, got -1");
+        assertThatThrownBy(() -> new RedisSettings.ReplicaWait(11, Duration.ofSeconds(1)))
+                .hasMessage("the replicas to wait for must be between 0 and 10, got 11");
+        // WAIT 1 0 would block for ever: a batch must fail and be retried instead.
+        assertThatThrownBy(() -> new RedisSettings.ReplicaWait(1, Duration.ZERO))
+                .hasMessage("the replica wait timeout must be between 1 and 60000 ms, got 0");
+        assertThatThrownBy(() -> new RedisSettings.ReplicaWait(1, Duration.ofMillis(60_001)))
+                .hasMessage("the replica wait timeout must be between 1 and 60000 ms, got 60001");
     }
 }

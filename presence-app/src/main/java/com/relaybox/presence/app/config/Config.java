@@ -17,6 +17,8 @@ import com.relaybox.presence.core.json.JobParser;
 import com.relaybox.presence.core.memory.InMemoryPresenceStore;
 import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.service.GhostSweeper;
+import com.relaybox.presence.redis.RedisEndpoint;
+import com.relaybox.presence.redis.RedisNode;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -84,6 +86,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
     private static ModeChoice chooseMode(Env env) {
         List<String> serviceVariables = new ArrayList<>();
         if (env.isSet(REDIS_HOST.name())) serviceVariables.add(REDIS_HOST.name());
+        if (env.isSet(REDIS_SENTINELS.name())) serviceVariables.add(REDIS_SENTINELS.name());
         if (env.isSet(RABBIT_MQ_CONNECTION_STRING.name())) serviceVariables.add(RABBIT_MQ_CONNECTION_STRING.name());
         Optional<String> explicit = env.get(PRESENCE_MODE.name());
         if (explicit.isPresent()) {
@@ -97,7 +100,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
         }
         if (serviceVariables.isEmpty())
             return new ModeChoice(Mode.EMBEDDED,
-                    "PRESENCE_MODE unset and neither REDIS_HOST nor RABBIT_MQ_CONNECTION_STRING is set");
+                    "PRESENCE_MODE unset and none of REDIS_HOST, REDIS_SENTINELS, RABBIT_MQ_CONNECTION_STRING is set");
         return new ModeChoice(Mode.SERVICES, "PRESENCE_MODE unset and " + String.join(" and ", serviceVariables)
                 + (serviceVariables.size() == 1 ? " is" : " are") + " set");
     }
@@ -163,7 +166,18 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
         Optional<String> redisHost = read.string(REDIS_HOST);
         int redisPort = read.port(REDIS_PORT, RedisSettings.DEFAULT_PORT);
         boolean redisTls = !read.bool(REDIS_TLS_DISABLED, false);
-        Optional<String> redisAuth = read.redisAuth();
+        Optional<String> redisAuth = read.redisAuth(REDIS_AUTH);
+        Optional<RedisEndpoint.Sentinel> sentinel = sentinel(read);
+        if (sentinel.isPresent()) {
+            for (Variable server : List.of(REDIS_HOST, REDIS_PORT))
+                if (read.string(server).isPresent())
+                    throw new ConfigException(server.name(), "is set together with REDIS_SENTINELS: give one server "
+                            + "(REDIS_HOST, REDIS_PORT) or Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_MASTER), not both");
+        }
+        RedisSettings.ReplicaWait replicaWait = new RedisSettings.ReplicaWait(
+                read.number(PRESENCE_REDIS_WAIT_REPLICAS, 0, RedisSettings.ReplicaWait::requireReplicas),
+                read.millis(PRESENCE_REDIS_WAIT_TIMEOUT_MS, RedisSettings.ReplicaWait.DEFAULT_TIMEOUT,
+                        RedisSettings.ReplicaWait::requireTimeout));
         String heartbeatKey = read.text(PRESENCE_HEARTBEAT_KEY, RedisSettings.DEFAULT_HEARTBEAT_KEY,
                 RedisSettings::requireHeartbeatKey);
 
@@ -211,7 +225,7 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
 
         if (mode.mode != Mode.SERVICES) return Optional.empty();
         List<String> missing = new ArrayList<>();
-        if (redisHost.isEmpty()) missing.add(REDIS_HOST.name());
+        if (redisHost.isEmpty() && sentinel.isEmpty()) missing.add(REDIS_HOST.name());
         if (endpoint.isEmpty()) missing.add(RABBIT_MQ_CONNECTION_STRING.name());
         if (dbHost.isEmpty()) missing.add(DB_HOST.name());
         if (dbName.isEmpty()) missing.add(DB_NAME.name());
@@ -229,20 +243,45 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
                 .withQuorumInitialGroupSize(groupSize)
                 .withBatching(batchSize, prefetch, batchWait)
                 .withShutdownTimeout(CONSUMER_SHUTDOWN);
+        RedisEndpoint redis = sentinel.map(primary -> new RedisEndpoint(primary, redisTls, redisAuth))
+                .orElseGet(() -> RedisEndpoint.server(redisHost.get(), redisPort, redisTls, redisAuth));
         return Optional.of(new ServicesConfig(
-                new RedisSettings(redisHost.get(), redisPort, redisTls, redisAuth, queueCount + REDIS_READ_CONNECTIONS,
-                        RedisSettings.DEFAULT_TIMEOUT, jobs.disconnectTombstone(), jobs.jobMemory(), heartbeatKey),
+                new RedisSettings(redis, queueCount + REDIS_READ_CONNECTIONS, RedisSettings.DEFAULT_TIMEOUT,
+                        jobs.disconnectTombstone(), jobs.jobMemory(), heartbeatKey, replicaWait),
                 rabbit,
                 new HistoryQueueSettings(rabbit, HistoryQueueSettings.DEFAULT_QUEUE),
                 HistoryWriterSettings.defaults().withCloseTimeout(HISTORY_WRITER_CLOSE),
                 new PostgresSettings(dbHost.get(), dbPort, dbName.get(), dbUser.get(), dbPassword, dbMaxConnections,
                         dbIdle, dbTlsDisabled, dbProxy, schema),
                 retention, intakes,
-                BullMqSettings.of(redisHost.get(), redisPort, redisTls, redisAuth)
+                BullMqSettings.of(redis)
                         .withQueue(bullPrefix, bullQueue)
                         .withLocking(lockDuration, stalledInterval)
                         .withBatching(batchSize, batchWait)
                         .withShutdownTimeout(CONSUMER_SHUTDOWN)));
+    }
+
+    /**
+     * Sentinel, when {@code REDIS_SENTINELS} and {@code REDIS_SENTINEL_MASTER} are set: both or
+     * neither, and a Sentinel password only with them.
+     */
+    private static Optional<RedisEndpoint.Sentinel> sentinel(Reader read) {
+        Optional<List<RedisNode>> sentinels = read.string(REDIS_SENTINELS)
+                .map(value -> read.accepted(REDIS_SENTINELS, () -> RedisNode.parseList(value)));
+        Optional<String> master = read.string(REDIS_SENTINEL_MASTER)
+                .map(value -> read.accepted(REDIS_SENTINEL_MASTER, () -> RedisEndpoint.requireMasterName(value)));
+        Optional<String> auth = read.redisAuth(REDIS_SENTINEL_AUTH);
+        if (sentinels.isPresent() && master.isEmpty())
+            throw new ConfigException(REDIS_SENTINEL_MASTER.name(), "is not set, but REDIS_SENTINELS is: Sentinel needs the "
+                    + "name of the master it monitors too");
+        if (master.isPresent() && sentinels.isEmpty())
+            throw new ConfigException(REDIS_SENTINELS.name(), "is not set, but REDIS_SENTINEL_MASTER is: Sentinel needs the "
+                    + "Sentinels' host:port list too");
+        if (auth.isPresent() && sentinels.isEmpty())
+            throw new ConfigException(REDIS_SENTINEL_AUTH.name(), "is set, but REDIS_SENTINELS is not: it is the Sentinels' "
+                    + "password (value not shown: it is a secret)");
+        if (sentinels.isEmpty()) return Optional.empty();
+        return Optional.of(read.accepted(REDIS_SENTINELS, () -> new RedisEndpoint.Sentinel(master.get(), sentinels.get(), auth)));
     }
 
     static String abbreviate(String text) {
@@ -367,16 +406,16 @@ public record Config(Mode mode, String modeReason, LogConfig log, HttpConfig htt
         }
 
         /** A plain password, or RelayBox's {@code {"authToken": "..."}}. */
-        Optional<String> redisAuth() {
-            Optional<String> value = string(REDIS_AUTH);
+        Optional<String> redisAuth(Variable variable) {
+            Optional<String> value = string(variable);
             if (value.isEmpty() || !value.get().startsWith("{")) return value;
             try {
                 JsonElement token = JsonParser.parseString(value.get()).getAsJsonObject().get("authToken");
                 if (token == null || !token.isJsonPrimitive() || token.getAsString().isEmpty())
-                    throw new ConfigException(REDIS_AUTH.name(), "is JSON without a non-empty string \"authToken\"");
+                    throw new ConfigException(variable.name(), "is JSON without a non-empty string \"authToken\"");
                 return Optional.of(token.getAsString());
             } catch (JsonParseException | IllegalStateException e) {
-                throw new ConfigException(REDIS_AUTH.name(), "starts with '{' but is not a JSON object "
+                throw new ConfigException(variable.name(), "starts with '{' but is not a JSON object "
                         + "(value not shown: it is a secret)");
             }
         }

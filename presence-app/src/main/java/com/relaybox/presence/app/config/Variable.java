@@ -24,6 +24,11 @@ public enum Variable {
     REDIS_PORT("6379", "Redis port"),
     REDIS_TLS_DISABLED("false", "true: Redis without TLS"),
     REDIS_AUTH("unset", "Redis password, plain or {\"authToken\":\"...\"} (secret)"),
+    REDIS_SENTINELS("unset", "host:port,... of Sentinels naming the primary, instead of REDIS_HOST/REDIS_PORT"),
+    REDIS_SENTINEL_MASTER("unset", "the master name the Sentinels monitor (with REDIS_SENTINELS)"),
+    REDIS_SENTINEL_AUTH("unset", "the Sentinels' password, plain or {\"authToken\":\"...\"} (secret)"),
+    PRESENCE_REDIS_WAIT_REPLICAS("0", "replicas that must have a batch before it is acknowledged (WAIT), 0-10"),
+    PRESENCE_REDIS_WAIT_TIMEOUT_MS("1000", "how long a batch waits for them before it is retried, 1-60000"),
 
     RABBIT_MQ_CONNECTION_STRING("—", "amqp[s]://user:password@host:port/vhost (secret; services mode: required)"),
     RABBIT_MQ_QUEUE_COUNT("5", "shard queues presence-0..N-1, 1-1000, the same in every RelayBox service"),

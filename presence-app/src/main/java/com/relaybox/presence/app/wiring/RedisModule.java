@@ -46,7 +46,7 @@ public final class RedisModule extends AbstractModule {
 
     @ProvidesIntoSet
     HealthCheck health(RedisPresenceStore store) {
-        String where = settings.host() + ":" + settings.port();
+        String where = settings.endpoint().describe();
         return HealthCheck.of("redis", () -> store.problem().map(problem -> Health.down(where + " " + problem))
                 .orElse(Health.up(where + " answers PING")));
     }

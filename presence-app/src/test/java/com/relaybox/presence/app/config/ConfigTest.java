@@ -9,12 +9,15 @@ import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
 import com.relaybox.presence.adapter.redis.RedisSettings;
 import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.service.GhostSweeper;
+import com.relaybox.presence.redis.RedisEndpoint;
+import com.relaybox.presence.redis.RedisNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -52,12 +55,18 @@ class ConfigTest {
         return env;
     }
 
+    static Map<String, String> without(Map<String, String> base, String variable) {
+        Map<String, String> env = new HashMap<>(base);
+        env.remove(variable);
+        return env;
+    }
+
     @Test
     void nothingConfiguredIsEmbeddedModeWithTheDefaults() {
         Config config = config(Map.of());
         assertThat(config.mode()).isEqualTo(Mode.EMBEDDED);
         assertThat(config.modeReason()).isEqualTo(
-                "PRESENCE_MODE unset and neither REDIS_HOST nor RABBIT_MQ_CONNECTION_STRING is set");
+                "PRESENCE_MODE unset and none of REDIS_HOST, REDIS_SENTINELS, RABBIT_MQ_CONNECTION_STRING is set");
         assertThat(config.services()).isEmpty();
         assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 4004, Optional.empty()));
         assertThat(config.log()).isEqualTo(new LogConfig("info", false));
@@ -73,8 +82,10 @@ class ConfigTest {
                 .isEqualTo("PRESENCE_MODE unset and REDIS_HOST and RABBIT_MQ_CONNECTION_STRING are set");
         ServicesConfig services = config.services().orElseThrow();
         // A Redis connection per shard consumer and 8 for reads.
-        assertThat(services.redis()).isEqualTo(new RedisSettings("127.0.0.1", 6379, true, Optional.empty(), 5 + 8,
-                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(600), JobMemory.DEFAULT, "heartbeat:keepalive"));
+        assertThat(services.redis()).isEqualTo(new RedisSettings(RedisEndpoint.server("127.0.0.1", 6379, true, Optional.empty()),
+                5 + 8, RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(600), JobMemory.DEFAULT, "heartbeat:keepalive",
+                RedisSettings.ReplicaWait.NONE));
+        assertThat(services.bullmq().endpoint()).isEqualTo(services.redis().endpoint());
         RabbitSettings rabbit = services.rabbit();
         assertThat(rabbit.endpoint()).isEqualTo(new AmqpEndpoint(false, "127.0.0.1", 5672, "guest", "guest", "/"));
         assertThat(rabbit.queueCount()).isEqualTo(5);
@@ -290,11 +301,67 @@ class ConfigTest {
     }
 
     @Test
+    void sentinelNamesThePrimaryInsteadOfRedisHost() {
+        Map<String, String> sentinel = without(services(), "REDIS_HOST");
+        sentinel.put("REDIS_SENTINELS", "10.0.0.1:26379, sentinel-2:26380,[::1]:26381");
+        sentinel.put("REDIS_SENTINEL_MASTER", "presence");
+        sentinel.put("REDIS_SENTINEL_AUTH", "{\"authToken\":\"sentinel-s3cret\"}");
+        sentinel.put("REDIS_AUTH", "redis-s3cret");
+        Config config = config(sentinel);
+        ServicesConfig services = config.services().orElseThrow();
+        RedisEndpoint expected = RedisEndpoint.sentinel("presence", List.of(new RedisNode("10.0.0.1", 26379),
+                        new RedisNode("sentinel-2", 26380), new RedisNode("::1", 26381)), Optional.of("sentinel-s3cret"),
+                true, Optional.of("redis-s3cret"));
+        assertThat(services.redis().endpoint()).isEqualTo(expected);
+        assertThat(services.bullmq().endpoint()).isEqualTo(expected);
+        assertThat(config.toString()).doesNotContain("s3cret");
+        assertThat(config.modeReason()).isEqualTo("PRESENCE_MODE unset and REDIS_SENTINELS and RABBIT_MQ_CONNECTION_STRING are set");
+
+        ConfigException alone = error(Map.of("REDIS_SENTINELS", "s:26379", "REDIS_SENTINEL_MASTER", "m"));
+        assertThat(alone.variable()).isEqualTo("RABBIT_MQ_CONNECTION_STRING, DB_HOST, DB_NAME, DB_USER");
+        assertThat(alone.getMessage()).endsWith("(services mode because PRESENCE_MODE unset and REDIS_SENTINELS is set)");
+    }
+
+    @Test
+    void sentinelSettingsComeTogetherAndNotWithRedisHost() {
+        Map<String, String> noMaster = with(without(services(), "REDIS_HOST"), "REDIS_SENTINELS", "s:26379");
+        assertThat(error(noMaster).getMessage()).isEqualTo("REDIS_SENTINEL_MASTER: is not set, but REDIS_SENTINELS is: "
+                + "Sentinel needs the name of the master it monitors too");
+        Map<String, String> noSentinels = with(without(services(), "REDIS_HOST"), "REDIS_SENTINEL_MASTER", "m");
+        assertThat(error(noSentinels).getMessage()).isEqualTo("REDIS_SENTINELS: is not set, but REDIS_SENTINEL_MASTER is: "
+                + "Sentinel needs the Sentinels' host:port list too");
+        Map<String, String> both = with(services(), "REDIS_SENTINELS", "s:26379", "REDIS_SENTINEL_MASTER", "m");
+        assertThat(error(both).getMessage()).isEqualTo("REDIS_HOST: is set together with REDIS_SENTINELS: give one server "
+                + "(REDIS_HOST, REDIS_PORT) or Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_MASTER), not both");
+        Map<String, String> port = with(without(services(), "REDIS_HOST"), "REDIS_SENTINELS", "s:26379",
+                "REDIS_SENTINEL_MASTER", "m", "REDIS_PORT", "6380");
+        assertThat(error(port).variable()).isEqualTo("REDIS_PORT");
+        assertThat(error(with(services(), "REDIS_SENTINEL_AUTH", "s3cret")).getMessage())
+                .isEqualTo("REDIS_SENTINEL_AUTH: is set, but REDIS_SENTINELS is not: it is the Sentinels' password "
+                        + "(value not shown: it is a secret)");
+        Map<String, String> sentinel = with(without(services(), "REDIS_HOST"), "REDIS_SENTINEL_MASTER", "m");
+        assertThat(error(with(sentinel, "REDIS_SENTINELS", "s")).getMessage()).isEqualTo("REDIS_SENTINELS: 's' is not host:port");
+        assertThat(error(with(sentinel, "REDIS_SENTINELS", "s:26379,,t:26379")).getMessage())
+                .isEqualTo("REDIS_SENTINELS: has an empty entry in 's:26379,,t:26379' (expected host:port,host:port,...)");
+        assertThat(error(with(sentinel, "REDIS_SENTINELS", "s:26379,s:26379")).getMessage())
+                .isEqualTo("REDIS_SENTINELS: names s:26379 twice");
+        assertThat(error(with(sentinel, "REDIS_SENTINELS", "s:99999")).getMessage())
+                .isEqualTo("REDIS_SENTINELS: 's:99999' has port 99999, not between 1 and 65535");
+        assertThat(error(with(sentinel, "REDIS_SENTINELS", "s:26379", "REDIS_SENTINEL_MASTER", "my master")).getMessage())
+                .isEqualTo("REDIS_SENTINEL_MASTER: the Sentinel master name must be 1 to 256 printable ASCII characters "
+                        + "without spaces, got 'my master'");
+        assertThat(error(with(services(), "PRESENCE_REDIS_WAIT_REPLICAS", "11")).getMessage())
+                .isEqualTo("PRESENCE_REDIS_WAIT_REPLICAS: the replicas to wait for must be between 0 and 10, got 11");
+        assertThat(error(with(services(), "PRESENCE_REDIS_WAIT_TIMEOUT_MS", "0")).getMessage())
+                .isEqualTo("PRESENCE_REDIS_WAIT_TIMEOUT_MS: the replica wait timeout must be between 1 and 60000 ms, got 0");
+    }
+
+    @Test
     void redisAuthIsPlainOrRelayBoxJson() {
-        assertThat(config(with(services(), "REDIS_AUTH", "pw")).services().orElseThrow().redis().authToken())
+        assertThat(config(with(services(), "REDIS_AUTH", "pw")).services().orElseThrow().redis().endpoint().authToken())
                 .contains("pw");
         assertThat(config(with(services(), "REDIS_AUTH", "{\"authToken\":\"tok\"}")).services().orElseThrow()
-                .redis().authToken()).contains("tok");
+                .redis().endpoint().authToken()).contains("tok");
         ConfigException notJson = error(with(services(), "REDIS_AUTH", "{authToken: s3cret"));
         assertThat(notJson.variable()).isEqualTo("REDIS_AUTH");
         assertThat(notJson.getMessage()).doesNotContain("s3cret");
@@ -312,14 +379,16 @@ class ConfigTest {
                 "PRESENCE_DISCONNECT_TOMBSTONE_S", "5", "PRESENCE_JOB_MEMORY_S", "3600", "PRESENCE_MAX_DATA_BYTES", "1024",
                 "PRESENCE_JOB_DUPLICATE_WINDOW_S", "60",
                 "PRESENCE_LIVENESS_TIMEOUT_S", "3", "PRESENCE_GHOST_SWEEP_INTERVAL_MS", "250", "PRESENCE_GHOST_SWEEP_BATCH", "50",
-                "PRESENCE_HEARTBEAT_KEY", "relaybox:heartbeats",
+                "PRESENCE_HEARTBEAT_KEY", "relaybox:heartbeats", "PRESENCE_REDIS_WAIT_REPLICAS", "1",
+                "PRESENCE_REDIS_WAIT_TIMEOUT_MS", "250",
                 "LOG_LEVEL", "DEBUG", "LOCALHOST", "true"));
         ServicesConfig services = config.services().orElseThrow();
         JobMemory jobMemory = new JobMemory(Duration.ofHours(1), Duration.ofMinutes(1));
         assertThat(config.jobs()).isEqualTo(new JobConfig(1024, Duration.ofSeconds(5), jobMemory,
                 new GhostSweeper.Settings(Duration.ofSeconds(3), Duration.ofMillis(250), 50)));
-        assertThat(services.redis()).isEqualTo(new RedisSettings("127.0.0.1", 6380, false, Optional.empty(), 3 + 8,
-                RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(5), jobMemory, "relaybox:heartbeats"));
+        assertThat(services.redis()).isEqualTo(new RedisSettings(RedisEndpoint.server("127.0.0.1", 6380, false, Optional.empty()),
+                3 + 8, RedisSettings.DEFAULT_TIMEOUT, Duration.ofSeconds(5), jobMemory, "relaybox:heartbeats",
+                new RedisSettings.ReplicaWait(1, Duration.ofMillis(250))));
         // 2000 ms is under the pool's floor of 10 s.
         assertThat(services.postgres()).isEqualTo(new PostgresSettings("127.0.0.1", 5433, "test", "postgres", "pw", 7,
                 Duration.ofSeconds(10), true, true, "presence_it"));
