@@ -96,6 +96,9 @@ public final class ClusterFailoverBenchmark {
                 }
             }
         }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
         System.out.println("events: " + events);
         System.out.println("second published broadcast p50_ms p99_ms max_ms");
         for (int second = 0; second < latencies.size(); second++) {
