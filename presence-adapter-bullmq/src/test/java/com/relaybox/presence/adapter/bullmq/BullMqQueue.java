@@ -185,7 +185,10 @@ public final class BullMqQueue implements AutoCloseable {
 
     @Override
     public void close() {
-        RedisKeys.deleteMatching(redis, prefix + ":*");
-        redis.close();
+        try {
+            RedisKeys.deleteMatching(redis, prefix + ":*");
+        } finally {
+            redis.close();
+        }
     }
 }
