@@ -60,13 +60,17 @@ public final class PrivateRedis implements AutoCloseable {
         return new PrivateRedis(List.of(), List.of(config));
     }
 
-    /** Starts the server and waits until it says it is ready (after loading its data, if any). */
-    public PrivateRedis start() {
+    /**
+     * Starts the server and waits until it says it is ready (after loading its data, if any);
+     * {@code startOptions} are added to its options for this start only (the last of an option wins).
+     */
+    public PrivateRedis start(String... startOptions) {
         List<String> command = new ArrayList<>();
         if (sentinelConfig == null) {
             command.addAll(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir",
                     dir.toString(), "--daemonize", "no"));
             command.addAll(options);
+            command.addAll(List.of(startOptions));
         } else {
             command.addAll(List.of("redis-server", sentinelConf().toString(), "--sentinel"));
         }

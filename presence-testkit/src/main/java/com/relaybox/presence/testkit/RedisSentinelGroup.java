@@ -106,11 +106,13 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     /**
-     * Starts a killed server again and waits until it serves as a replica of the current primary
-     * (Sentinel turns a former primary into one).
+     * Starts a killed server again as a replica of the current primary, as a supervisor restarts it
+     * from the configuration Sentinel rewrote, and waits until it is in sync. Started as the primary
+     * it was, empty, it could be taken for the primary again by a Sentinel that has not yet learnt
+     * of the promotion, which then makes the promoted replica resynchronise from it and lose its data.
      */
     public void restart(int port, Duration within) {
-        server(port).start();
+        server(port).start("--replicaof", "127.0.0.1", Integer.toString(agreedPrimary().orElseGet(this::primaryPort)));
         Poll.await(within, "127.0.0.1:" + port + " back as a replica in sync", () -> "slave".equals(role(port))
                 && onlineReplicas(primaryPort()) == servers.stream().filter(PrivateRedis::running).count() - 1);
     }
