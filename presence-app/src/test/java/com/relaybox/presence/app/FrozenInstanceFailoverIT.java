@@ -8,7 +8,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
-import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.testkit.Poll;
 import com.relaybox.presence.testkit.Rabbitmqctl;
 import com.relaybox.presence.testkit.RedisKeys;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,7 +81,7 @@ class FrozenInstanceFailoverIT {
             frozen.awaitStarted();
             try (JarProcess standby = JarProcess.start(dir, standbyEnv)) {
                 standby.awaitStarted();
-                CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> publish(services, publisher, rooms, published));
+                CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> rooms.publishPaced(services, publisher, published, WAIT));
                 Poll.await(WAIT, "the first instance to broadcast a quarter of the jobs",
                         () -> broadcasts.size() >= rooms.total() / 4);
                 assertThat(traced).as("the standby stands by").allMatch(t -> t.user().equals(frozenUser));
@@ -177,30 +174,5 @@ class FrozenInstanceFailoverIT {
             }
         });
         return traced;
-    }
-
-    /** Every room's jobs, interleaved, 40 at a time, about 300 a second, so that the stream lasts through the freeze. */
-    private static void publish(ServicesFixture services, PresenceJobPublisher publisher, RoomStreams rooms,
-                                AtomicInteger published) {
-        List<PresenceJobPublisher.Job> batch = new ArrayList<>();
-        for (int seq = 0; seq < rooms.perRoom; seq++) {
-            for (int r : rooms.indices())
-                batch.add(PresenceJobPublisher.Job.of(RoomStreams.type(seq), rooms.body(r, seq), services.jobPrefix + r + "-" + seq));
-            if (batch.size() >= 40 || seq == rooms.perRoom - 1) {
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (true) {
-                    try {
-                        publisher.publishAll(batch);
-                        break;
-                    } catch (DependencyUnavailableException e) {
-                        if (System.nanoTime() > deadline) throw e;
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-                    }
-                }
-                published.addAndGet(batch.size());
-                batch.clear();
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(125));
-            }
-        }
     }
 }

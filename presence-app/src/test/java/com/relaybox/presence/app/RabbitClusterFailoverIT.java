@@ -3,7 +3,6 @@ package com.relaybox.presence.app;
 import com.relaybox.presence.adapter.rabbitmq.BrokerAddress;
 import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
 import com.relaybox.presence.adapter.rabbitmq.RabbitSettings;
-import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.testkit.Poll;
 import com.relaybox.presence.testkit.RabbitCluster;
 import com.relaybox.presence.testkit.RedisKeys;
@@ -12,13 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,8 +62,7 @@ class RabbitClusterFailoverIT {
                 AtomicInteger published = new AtomicInteger();
                 try (JarProcess service = JarProcess.start(dir, env)) {
                     service.awaitStarted();
-                    CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> publish(services, publisher, rooms,
-                            published));
+                    CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> rooms.publishPaced(services, publisher, published, WAIT));
 
                     awaitProgress(broadcasts, rooms.total() / 6, cluster);
                     RabbitCluster.Node leader = cluster.leaders(nodes.get(0)).get("presence-0");
@@ -125,35 +121,5 @@ class RabbitClusterFailoverIT {
         if (!Poll.until(WAIT, () -> broadcasts.size() >= atLeast))
             throw new AssertionError("fewer than " + atLeast + " broadcasts (" + broadcasts.size() + "); the cluster:\n"
                     + cluster.describe());
-    }
-
-    /**
-     * Every room's jobs, interleaved, 40 at a time, about 300 a second, so that the stream lasts
-     * through both node losses;
-     * a publish that fails (its node died) is made again with the same ids once the publisher has
-     * moved to another node.
-     */
-    private static void publish(ServicesFixture services, PresenceJobPublisher publisher, RoomStreams rooms,
-                                AtomicInteger published) {
-        List<PresenceJobPublisher.Job> batch = new ArrayList<>();
-        for (int seq = 0; seq < rooms.perRoom; seq++) {
-            for (int r : rooms.indices())
-                batch.add(PresenceJobPublisher.Job.of(RoomStreams.type(seq), rooms.body(r, seq), services.jobPrefix + r + "-" + seq));
-            if (batch.size() >= 40 || seq == rooms.perRoom - 1) {
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (true) {
-                    try {
-                        publisher.publishAll(batch);
-                        break;
-                    } catch (DependencyUnavailableException e) {
-                        if (System.nanoTime() > deadline) throw e;
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-                    }
-                }
-                published.addAndGet(batch.size());
-                batch.clear();
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(125));
-            }
-        }
     }
 }

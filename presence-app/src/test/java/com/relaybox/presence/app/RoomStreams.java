@@ -1,13 +1,19 @@
 package com.relaybox.presence.app;
 
 import com.google.gson.JsonParser;
+import com.relaybox.presence.adapter.rabbitmq.PresenceJobPublisher;
 import com.relaybox.presence.core.domain.JobType;
+import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import redis.clients.jedis.RedisClient;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,5 +106,33 @@ final class RoomStreams {
         List<Integer> expected = new ArrayList<>();
         for (int seq = 0; seq < perRoom; seq++) expected.add(seq);
         for (int r : indices()) assertThat(firstSeen.get(room(r))).as("order of %s", room(r)).isEqualTo(expected);
+    }
+
+    /**
+     * Publishes every room's jobs, interleaved, 40 at a time, about 300 a second, so that the stream
+     * lasts through the failures a test causes meanwhile; a publish that fails (its broker node died,
+     * or the connection is recovering) is made again with the same ids, for up to {@code within}.
+     */
+    void publishPaced(ServicesFixture services, PresenceJobPublisher publisher, AtomicInteger published, Duration within) {
+        List<PresenceJobPublisher.Job> batch = new ArrayList<>();
+        for (int seq = 0; seq < perRoom; seq++) {
+            for (int r : indices())
+                batch.add(PresenceJobPublisher.Job.of(type(seq), body(r, seq), services.jobPrefix + r + "-" + seq));
+            if (batch.size() >= 40 || seq == perRoom - 1) {
+                long deadline = System.nanoTime() + within.toNanos();
+                while (true) {
+                    try {
+                        publisher.publishAll(batch);
+                        break;
+                    } catch (DependencyUnavailableException e) {
+                        if (System.nanoTime() > deadline) throw e;
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                    }
+                }
+                published.addAndGet(batch.size());
+                batch.clear();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(125));
+            }
+        }
     }
 }
