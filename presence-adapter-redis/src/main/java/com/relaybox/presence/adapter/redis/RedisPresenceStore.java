@@ -93,6 +93,7 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
     private final RedisSettings.ReplicaWait replicaWait;
     private final AtomicBoolean available = new AtomicBoolean(true);
     private final AtomicBoolean shortening = new AtomicBoolean(true);
+    private final JobMemoryShortener shortener;
     private volatile boolean closed;
 
     public RedisPresenceStore(RedisSettings settings) {
@@ -117,6 +118,7 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
                     + e.getMessage(), e);
         }
         this.client = pool.client();
+        this.shortener = new JobMemoryShortener(where, this::shortenNow, settings.timeout().multipliedBy(2));
         log.info("event=redis_store_open redis={} primary={} tls={} auth={} pool_size={} timeout_ms={} wait_replicas={}"
                         + " wait_timeout_ms={}", where, pool.primary(), settings.endpoint().tls(),
                 settings.endpoint().authToken().isPresent() ? "token" : "none", settings.poolSize(),
@@ -150,14 +152,17 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
     }
 
     /**
-     * One pipelined round trip of {@code PEXPIRE}s, one per job, whatever the number of jobs; a job
-     * record that has expired already stays gone. A failure is one WARN line until it works again.
+     * Hands the jobs to the {@link JobMemoryShortener}, which sends what every shard acknowledged
+     * within its linger as one pipeline of {@code PEXPIRE}s, off the caller's thread; a job record
+     * that has expired already stays gone. A failure is one WARN line until it works again.
      */
     @Override
     public void jobsAcknowledged(List<JobId> jobs) {
-        if (jobs.isEmpty()) return;
+        if (!closed) shortener.offer(jobs);
+    }
+
+    private void shortenNow(List<JobId> jobs) {
         try {
-            ensureOpen();
             run("job memory", () -> {
                 try (AbstractPipeline pipeline = client.pipelined()) {
                     List<Response<Object>> replies = new ArrayList<>(jobs.size());
@@ -498,6 +503,7 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
     public void close() {
         if (closed) return;
         closed = true;
+        shortener.close();
         pool.close();
         log.info("event=redis_store_closed redis={}", where);
     }
