@@ -4,11 +4,13 @@ import com.relaybox.presence.core.contract.ForwardingStore;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.FencingToken;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,12 +31,12 @@ final class StoreDecorators {
         }
 
         @Override
-        public List<StoreResult> apply(List<StoreCommand> commands) {
+        public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
             if (failuresLeft.getAndDecrement() > 0) {
                 failed.incrementAndGet();
                 throw new DependencyUnavailableException("Redis unreachable (test)");
             }
-            return delegate.apply(commands);
+            return delegate.apply(commands, token);
         }
     }
 
@@ -48,15 +50,15 @@ final class StoreDecorators {
         }
 
         @Override
-        public List<StoreResult> apply(List<StoreCommand> commands) {
+        public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
             for (int i = 0; i < commands.size(); i++) {
                 if (inCorruptRoom(commands.get(i))) {
-                    delegate.apply(commands.subList(0, i));     // the ones before went through, as in a real store
+                    delegate.apply(commands.subList(0, i), token);     // the ones before went through, as in a real store
                     throw new CorruptStateException("presence:" + corrupt
                             + ":members holds something this service did not write");
                 }
             }
-            return delegate.apply(commands);
+            return delegate.apply(commands, token);
         }
 
         private boolean inCorruptRoom(StoreCommand command) {
@@ -82,7 +84,7 @@ final class StoreDecorators {
         }
 
         @Override
-        public List<StoreResult> apply(List<StoreCommand> commands) {
+        public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
             if (calls.incrementAndGet() == heldCall) {
                 entered.countDown();
                 try {
@@ -92,7 +94,7 @@ final class StoreDecorators {
                     throw new IllegalStateException(e);
                 }
             }
-            return delegate.apply(commands);
+            return delegate.apply(commands, token);
         }
     }
 }
