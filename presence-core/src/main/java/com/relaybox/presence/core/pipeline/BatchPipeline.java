@@ -178,9 +178,9 @@ public final class BatchPipeline<T, R> {
         }
 
         /**
-         * The store refused this epoch's fencing token, and the source did not confirm the epoch:
-         * another instance holds the source; this epoch's batches, {@code items} of them now, are
-         * left to it unapplied. Once per epoch.
+         * The store refused this epoch's fencing token, and the epoch does not hold (the source did
+         * not confirm it, or it has ended meanwhile): another instance holds the source; this
+         * epoch's batches, {@code items} of them now, are left to it unapplied. At most once per epoch.
          */
         default void fencedOut(RuntimeException cause, int items) {
         }
@@ -385,14 +385,15 @@ public final class BatchPipeline<T, R> {
                 retry.succeeded();
                 return started;
             } catch (FencedOutException e) {
-                if (tokenEpoch != attempt.epoch()) {          // from the take: the source did not confirm the epoch
+                boolean byTheStore = tokenEpoch == attempt.epoch();      // else by the take: the source did not confirm
+                tokenEpoch = NO_EPOCH;                                   // the next attempt takes another
+                if (!byTheStore || !holds(attempt.epoch())) {
                     fencedOutEpoch = attempt.epoch();
                     listener.fencedOut(refused == null ? e : refused, attempt.items().size());
                     return null;
                 }
-                tokenEpoch = NO_EPOCH;                        // the store refused it: the next attempt takes another
                 refused = e;
-                if (refusedBefore && (!holds(attempt.epoch()) || !retry.pause(e, attempt.items().size()))) return null;
+                if (refusedBefore && !retry.pause(e, attempt.items().size())) return null;
                 refusedBefore = true;
             } catch (RuntimeException e) {
                 if (!holds(attempt.epoch()) || !retry.pause(e, attempt.items().size())) return null;
