@@ -67,10 +67,15 @@ final class StoreDecorators {
         }
     }
 
-    /** Holds one apply (the first, or the n-th) until released, so a test can act while a batch is in flight. */
+    /**
+     * Holds one apply (the first, or the n-th) until released, so a test can act while a batch is in
+     * flight; {@code finished} once the held apply returned or threw ({@code failure}).
+     */
     static final class Gated extends ForwardingStore {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch finished = new CountDownLatch(1);
+        volatile RuntimeException failure;
         private final AtomicInteger calls = new AtomicInteger();
         private final int heldCall;
 
@@ -85,16 +90,20 @@ final class StoreDecorators {
 
         @Override
         public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
-            if (calls.incrementAndGet() == heldCall) {
-                entered.countDown();
-                try {
-                    if (!release.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("gate never released");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+            if (calls.incrementAndGet() != heldCall) return delegate.apply(commands, token);
+            entered.countDown();
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("gate never released");
+                return delegate.apply(commands, token);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            } finally {
+                finished.countDown();
             }
-            return delegate.apply(commands, token);
         }
     }
 }
