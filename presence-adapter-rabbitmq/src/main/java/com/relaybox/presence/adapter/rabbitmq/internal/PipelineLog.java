@@ -46,8 +46,9 @@ public class PipelineLog implements BatchPipeline.Listener {
 
     @Override
     public void fencedOut(RuntimeException cause, int items) {
-        log.warn("event=batch_fenced_out pipeline={} items={} error={} detail=\"another instance has the queue now: this "
-                + "channel's batches are left to it, unapplied\"", name, items, Logfmt.quote(oneLine(cause.getMessage())));
+        log.warn("event=batch_fenced_out pipeline={} items={} error={} detail=\"the broker no longer gives this channel the "
+                + "queue: its batches are left, unapplied, to whoever consumes it now\"", name, items,
+                Logfmt.quote(oneLine(cause.getMessage())));
     }
 
     @Override
