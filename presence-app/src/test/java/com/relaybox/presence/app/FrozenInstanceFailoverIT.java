@@ -77,6 +77,7 @@ class FrozenInstanceFailoverIT {
         Map<String, String> standbyEnv = services.env();
         standbyEnv.put("PRESENCE_INTAKES", "rabbitmq");
         AtomicInteger published = new AtomicInteger();
+        long fencedOut;
         try (JarProcess frozen = JarProcess.start(dir, frozenEnv)) {
             frozen.awaitStarted();
             try (JarProcess standby = JarProcess.start(dir, standbyEnv)) {
@@ -102,6 +103,7 @@ class FrozenInstanceFailoverIT {
                 Poll.await(WAIT, "all history in PostgreSQL", () -> historyCount(services) >= rooms.total());
                 Poll.await(WAIT, "the queues drained", () -> services.jobsWaiting() == 0);
 
+                fencedOut = frozen.lines().stream().filter(line -> line.contains("event=batch_fenced_out")).count();
                 // The woken one first, so that it never takes a queue back.
                 frozen.terminate();
                 assertThat(frozen.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
@@ -119,6 +121,9 @@ class FrozenInstanceFailoverIT {
 
         int total = rooms.total();
         assertThat(published.get()).isEqualTo(total);
+        assertThat(RedisKeys.scan(services.redis, services.shardFenceKeys())).as("each shard queue's fencing token")
+                .hasSize(ServicesFixture.QUEUE_COUNT);
+        System.out.printf("[frozen] batches the woken instance found fenced out: %d%n", fencedOut);
         assertThat(RedisKeys.scan(services.redis, "presence-job:" + services.jobPrefix + "*")).hasSize(total);
         rooms.assertOneMemberEach(services.redis);
         assertThat(services.historyCounts()).containsExactly(total, total);

@@ -38,6 +38,9 @@ class RabbitClusterFailoverIT {
     void killingTheLeadersNodeThenTheServicesNodeLosesNothingAndKeepsEachRoomsOrder() throws Exception {
         try (ServicesFixture services = new ServicesFixture(); RabbitCluster cluster = RabbitCluster.start(3)) {
             List<RabbitCluster.Node> nodes = cluster.nodes();
+            // The shard queues' fencing tokens, named after this cluster (its name is its first node's).
+            services.alsoDelete("presence-fence:rabbitmq:" + nodes.get(0).name.substring(0, nodes.get(0).name.lastIndexOf('-'))
+                    + "-*");
             String addresses = RabbitCluster.addresses(nodes);
             RabbitSettings rabbit = RabbitSettings.of(RabbitCluster.uri(nodes.get(0)))
                     .withAddresses(BrokerAddress.parseList(addresses, 5672))

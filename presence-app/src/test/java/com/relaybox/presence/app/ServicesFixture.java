@@ -18,6 +18,7 @@ import com.relaybox.presence.testkit.RedisKeys;
 import redis.clients.jedis.RedisClient;
 
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,6 +48,7 @@ final class ServicesFixture implements AutoCloseable {
     final RedisClient redis = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final List<String> bullMqPrefixes = new ArrayList<>();
+    private final List<String> alsoDeleted = new ArrayList<>();
 
     /** The jar's configuration for these services; the HTTP port is any free one. */
     Map<String, String> env() {
@@ -67,6 +69,16 @@ final class ServicesFixture implements AutoCloseable {
     }
 
     /** The BullMQ key prefix of the queue {@link #env()} consumes when a test does not give one. */
+    /** Redis keys of the test's own beyond those this fixture knows, deleted with them. */
+    void alsoDelete(String pattern) {
+        alsoDeleted.add(pattern);
+    }
+
+    /** The fencing-token keys of this vhost's shard queues, on any broker. */
+    String shardFenceKeys() {
+        return "presence-fence:rabbitmq:*:" + URLEncoder.encode(vhost.name(), StandardCharsets.UTF_8) + ":presence-*";
+    }
+
     String bullMqPrefix() {
         return "it-" + appPid;
     }
@@ -196,7 +208,10 @@ final class ServicesFixture implements AutoCloseable {
         }
         RedisKeys.deleteMatching(redis, "presence:" + appPid + ":*", "connection:" + appPid + ":*",
                 "presence-tombstone:" + appPid + ":*", "presence-job:" + jobPrefix + "*", "presence-job:ghost:*" + appPid + "*");
-        for (String prefix : bullMqPrefixes) RedisKeys.deleteMatching(redis, "presence-job:" + prefix + ":*");
+        for (String prefix : bullMqPrefixes)
+            RedisKeys.deleteMatching(redis, "presence-job:" + prefix + ":*", "presence-fence:bullmq:" + prefix + ":*");
+        RedisKeys.deleteMatching(redis, shardFenceKeys(), "presence-fence:bullmq:" + bullMqPrefix() + ":*");
+        for (String pattern : alsoDeleted) RedisKeys.deleteMatching(redis, pattern);
         RedisKeys.deleteMatching(redis, bullMqPrefix() + ":*");
         RedisKeys.delete(redis, List.of(heartbeatKey(), "presence-sweeper:" + heartbeatKey(),
                 "presence-unconfirmed:" + heartbeatKey()));

@@ -6,6 +6,7 @@ import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.FencedOutException;
 import com.relaybox.presence.redis.RedisPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +91,8 @@ public final class BullMqIntake implements AutoCloseable {
         this.scripts = new QueueScripts(redis, settings.keyBase());
         this.lease = new Lease(settings.lockDuration());
         this.flight = new Flight(settings.batchSize() * MAX_BATCHES_SENDING);
-        this.batches = new JobBatches(scripts, jobs, lease, flight, observer);
+        this.batches = new JobBatches(scripts, jobs, lease, "bullmq:" + settings.prefix() + ":" + settings.queue(), flight,
+                observer);
         BatchPipeline.Settings pipelineSettings = new BatchPipeline.Settings(settings.batchSize(), settings.batchMaxWait(),
                 MAX_BATCHES_SENDING, MAX_BATCHES_UNACKNOWLEDGED, BACKOFF_MIN, BACKOFF_MAX, 0, settings.shutdownTimeout());
         this.pipeline = new BatchPipeline<>("bullmq-" + settings.queue(), pipelineSettings, batches, new Log(), job -> 1);
@@ -393,6 +395,19 @@ public final class BullMqIntake implements AutoCloseable {
         public void leftToTheSource(int items, boolean closing) {
             LOG.info("event=bullmq_batch_given_back keys={}* jobs={} reason={}", settings.keyBase(), items,
                     closing ? "closing" : "lease_lost");
+        }
+
+        @Override
+        public void fencedOut(RuntimeException cause, int items) {
+            LOG.warn("event=bullmq_batch_fenced_out keys={}* jobs={} error={} detail=\"another instance holds the lease "
+                    + "now: the batch is left to it, unapplied\"", settings.keyBase(), items, Logfmt.quote(cause.getMessage()));
+        }
+
+        @Override
+        public void fencingTokenTakenAgain(FencedOutException refusal) {
+            LOG.warn("event=bullmq_fencing_token_taken_again keys={}* refused={} detail=\"this instance still holds the "
+                    + "lease: the store had lost its token (Redis restarted or failed over), or an instance that had lost "
+                    + "the lease took one\"", settings.keyBase(), Logfmt.quote(refusal.getMessage()));
         }
 
         @Override

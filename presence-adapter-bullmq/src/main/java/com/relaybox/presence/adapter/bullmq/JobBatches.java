@@ -6,12 +6,15 @@ import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.FencedOutException;
+import com.relaybox.presence.core.port.out.FencingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,7 +22,8 @@ import java.util.Set;
  * {@link ProcessJobs#applyBatch}; once its broadcasts and history are confirmed, its jobs are
  * finished in one {@code finish.lua} call for every batch confirmed at once: completed, or failed
  * with the §6 reason for those core rejected. The epoch is the lease's; the fence holds while this
- * instance is certain it still has the lease.
+ * instance is certain it still has the lease, and the store writes of its batches carry the queue's
+ * fencing token, taken when the lease's first batch starts ({@link #takeFencingToken}).
  *
  * <p>A finish that Redis does not take (it went away) is kept and tried again, before the next
  * ones, by the lease renewal; the jobs stay in active under this instance's renewed locks
@@ -37,6 +41,8 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
     private final QueueScripts scripts;
     private final ProcessJobs jobs;
     private final Lease lease;
+    /** The queue as a fenced resource. */
+    private final String fencedResource;
     private final Flight flight;
     private final BullMqObserver observer;
     private final List<Finishing> pending = new ArrayList<>();
@@ -45,10 +51,12 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
     private record Finishing(long epoch, TakenJob job, Outcome outcome) {
     }
 
-    JobBatches(QueueScripts scripts, ProcessJobs jobs, Lease lease, Flight flight, BullMqObserver observer) {
+    JobBatches(QueueScripts scripts, ProcessJobs jobs, Lease lease, String fencedResource, Flight flight,
+               BullMqObserver observer) {
         this.scripts = scripts;
         this.jobs = jobs;
         this.lease = lease;
+        this.fencedResource = fencedResource;
         this.flight = flight;
         this.observer = observer;
     }
@@ -56,6 +64,24 @@ final class JobBatches implements BatchPipeline.Transport<TakenJob, List<Outcome
     @Override
     public boolean holds(long epoch) {
         return lease.holds(epoch);
+    }
+
+    /**
+     * Takes the queue's token while this epoch's lease is certainly still this instance's, before and
+     * after: Redis cannot have given the lease to another instance by then, so any later holder takes
+     * its token after this one.
+     */
+    @Override
+    public Optional<FencingToken> takeFencingToken(long epoch) {
+        if (!lease.holds(epoch)) throw leaseLost(epoch);
+        FencingToken token = jobs.takeFencingToken(fencedResource);
+        if (!lease.holds(epoch)) throw leaseLost(epoch);
+        return Optional.of(token);
+    }
+
+    private FencedOutException leaseLost(long epoch) {
+        return new FencedOutException("this instance is no longer sure to hold the lease of epoch " + epoch + " on "
+                + scripts.base() + "*");
     }
 
     @Override

@@ -4,16 +4,34 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.HistoryRecord;
+import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.domain.Outcome;
+import com.relaybox.presence.core.domain.RawJob;
+import com.relaybox.presence.core.json.JobParser;
+import com.relaybox.presence.core.memory.InMemoryPresenceStore;
+import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.out.Fence;
+import com.relaybox.presence.core.port.out.FencedOutException;
+import com.relaybox.presence.core.port.out.FencingToken;
+import com.relaybox.presence.core.port.out.JobMemory;
+import com.relaybox.presence.core.port.out.TimeSource;
+import com.relaybox.presence.core.service.PresenceJobs;
 import com.relaybox.presence.testkit.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static com.relaybox.presence.adapter.bullmq.Jobs.job;
 import static com.relaybox.presence.adapter.bullmq.Jobs.seq;
@@ -231,5 +249,90 @@ class BullMqIntakeIT {
         });
         assertThat(queue.counts()).containsEntry("failed", 0.0);
         assertThat(presence.history.all()).extracting(HistoryRecord::jobId).doesNotHaveDuplicates().hasSize(rooms * perRoom);
+    }
+
+    /**
+     * A holder frozen while it applies a batch, its lease lapsed: the next holder applies the join
+     * and a leave after it, completes both and forgets their ids (the duplicate window is over) before
+     * the frozen holder's join reaches the store. Only the fencing token keeps it from bringing the
+     * member who left back.
+     */
+    @Test
+    void aBatchAFormerHolderWritesAfterTheNextTookTheLeaseChangesNothing() throws InterruptedException {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+        InMemoryPresenceStore shared = new InMemoryPresenceStore(now::get, Duration.ofSeconds(600), JobMemory.DEFAULT);
+        ProcessJobs jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), shared, presence.broadcaster,
+                presence.history, TimeSource.system());
+        HeldFirstBatch formerJobs = new HeldFirstBatch(jobs);
+        BullMqSettings settings = queue.settings().withLocking(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        BullMqIntake former = BullMqIntake.consume(settings, formerJobs);
+        intakes.add(former);
+        Poll.await(WITHIN, "the lease", () -> former.state().holdsLease());
+        queue.add(List.of(job("join", "lobby", "c1", seq(0))));
+        assertThat(formerJobs.entered.await(15, TimeUnit.SECONDS)).as("the join being applied").isTrue();
+        former.abandon();                       // frozen: it renews nothing more, and its lease lapses
+
+        AtomicInteger finished = new AtomicInteger();
+        intakes.add(BullMqIntake.consume(settings, jobs, new BullMqObserver() {
+            @Override
+            public void finished(int completed, int failed) {
+                finished.addAndGet(completed + failed);
+            }
+        }));
+        NspRoomId lobby = new NspRoomId("app1", "lobby");
+        ConnectionId c1 = new ConnectionId("app1:c1");
+        Poll.await(WITHIN, "the next holder to apply the join", () -> shared.isMember(lobby, c1));
+        queue.add(List.of(job("leave", "lobby", "c1", seq(1))));
+        Poll.await(WITHIN, "the next holder to complete the join and the leave", () -> finished.get() == 2);
+        assertThat(shared.isMember(lobby, c1)).isFalse();
+        now.set(now.get().plus(JobMemory.DEFAULT_DUPLICATE_WINDOW).plusSeconds(1));
+
+        formerJobs.release.countDown();
+        assertThat(formerJobs.finished.await(15, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(shared.isMember(lobby, c1)).as("the member who left is not brought back").isFalse();
+        assertThat(formerJobs.failure).as("the held join, refused").isInstanceOf(FencedOutException.class);
+    }
+
+    /** Holds the first batch before core applies it, until released; {@code finished} once it returned or threw. */
+    private static final class HeldFirstBatch implements ProcessJobs {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch finished = new CountDownLatch(1);
+        volatile RuntimeException failure;
+        private final AtomicInteger calls = new AtomicInteger();
+        private final ProcessJobs delegate;
+
+        HeldFirstBatch(ProcessJobs delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public AppliedBatch applyBatch(List<RawJob> jobs, Fence fence) {
+            if (calls.incrementAndGet() != 1) return delegate.applyBatch(jobs, fence);
+            entered.countDown();
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
+                return delegate.applyBatch(jobs, fence);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            } finally {
+                finished.countDown();
+            }
+        }
+
+        @Override
+        public FencingToken takeFencingToken(String resource) {
+            return delegate.takeFencingToken(resource);
+        }
+
+        @Override
+        public void jobsAcknowledged(List<RawJob> jobs, List<Outcome> outcomes) {
+            delegate.jobsAcknowledged(jobs, outcomes);
+        }
     }
 }

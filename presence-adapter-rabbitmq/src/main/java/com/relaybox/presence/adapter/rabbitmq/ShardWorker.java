@@ -10,15 +10,20 @@ import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.in.ProcessJobs;
+import com.relaybox.presence.core.port.out.FencedOutException;
+import com.relaybox.presence.core.port.out.FencingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,9 +43,12 @@ import java.util.concurrent.CompletableFuture;
  * dead-lettered like any other rejected job.
  *
  * <p>The pipeline's fence is the channel: once it is gone the broker has handed the queue (and the
- * batch's jobs) to another instance, so the batch's broadcasts fail instead of going out here too,
- * and it is left unacknowledged for that instance to apply, in order. The batch carries it as a
- * {@link ShardFence}, which the broadcaster publishes through (see there for why that is exact).
+ * batch's jobs) to another instance, so the batch's broadcasts and dead letters fail instead of going
+ * out here too, and it is left unacknowledged for that instance to apply, in order. The batch carries
+ * it as a {@link ShardFence}, which the broadcaster publishes through (see there for why that is
+ * exact). Its store writes carry the queue's fencing token, taken when the epoch's first batch
+ * starts (see {@link #takeFencingToken}), so the one batch a frozen instance was applying when the
+ * queue moved on changes nothing when it wakes.
  */
 final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWorker.Applied> {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
@@ -57,6 +65,8 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
     private final JobConsumerObserver observer;
     private final BatchPipeline<JobDelivery, Applied> pipeline;
     private final PipelinedConsumer<JobDelivery> consumer;
+    /** The queue as a fenced resource, named once connected; see {@link #fencedResource}. */
+    private volatile String fencedResource;
 
     /** What applying a batch found: the jobs as applied (redeliveries on a retry) and their outcomes. */
     record Applied(List<RawJob> jobs, List<Outcome> outcomes) {
@@ -83,6 +93,7 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
      * thread: jobs waiting in the queue are buffered by then and make one batch.
      */
     void start(Connection connection) throws IOException {
+        fencedResource = fencedResource(connection, settings.endpoint().virtualHost(), queue);
         consumer.start(connection, settings.prefetch(), "presence-" + queue + "-" + Long.toHexString(System.nanoTime()));
         pipeline.start();
     }
@@ -109,28 +120,60 @@ final class ShardWorker implements BatchPipeline.Transport<JobDelivery, ShardWor
         consumer.close();
     }
 
+    /**
+     * A shard queue as a fenced resource, as one RabbitMQ cluster names it: its cluster's name, its
+     * virtual host and its own name, so that deployments sharing one Redis (a test's own vhost, a
+     * cluster of its own) never fence each other.
+     */
+    static String fencedResource(Connection connection, String virtualHost, String queue) {
+        Object cluster = connection.getServerProperties().get("cluster_name");
+        return "rabbitmq:" + (cluster == null ? "" : cluster) + ":" + URLEncoder.encode(virtualHost, StandardCharsets.UTF_8)
+                + ":" + queue;
+    }
+
     @Override
     public boolean holds(long epoch) {
         return consumer.holds(epoch);
+    }
+
+    /**
+     * Takes the queue's token between two round trips on the epoch's channel, each of which the
+     * broker answers only while this consumer is the queue's active one: the first, so that an
+     * instance that lost the queue unnoticed does not take a token (it would refuse the new owner's
+     * next batch for nothing); the second, so that any owner after this one takes its token later.
+     */
+    @Override
+    public Optional<FencingToken> takeFencingToken(long epoch) {
+        if (!consumer.confirmHolds(epoch)) throw notTheActiveConsumer();
+        FencingToken token = jobs.takeFencingToken(fencedResource);
+        if (!consumer.confirmHolds(epoch)) throw notTheActiveConsumer();
+        return Optional.of(token);
+    }
+
+    private FencedOutException notTheActiveConsumer() {
+        return new FencedOutException("the broker no longer has this instance's channel on " + queue
+                + ": another consumer has the queue");
     }
 
     @Override
     public BatchPipeline.Started<Applied> start(BatchPipeline.Batch<JobDelivery> batch) {
         List<RawJob> raws = new ArrayList<>(batch.items().size());
         for (JobDelivery delivery : batch.items()) raws.add(batch.retry() ? delivery.raw().asRedelivery() : delivery.raw());
-        ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, new ShardFence(consumer, batch.epoch(), broadcasts));
-        CompletableFuture<Void> deadLettered = deadLetterRejected(batch.items(), applied.outcomes());
+        ShardFence fence = new ShardFence(batch.fence(), broadcasts, deadLetters);
+        ProcessJobs.AppliedBatch applied = jobs.applyBatch(raws, fence);
+        CompletableFuture<Void> deadLettered = deadLetterRejected(batch.items(), applied.outcomes(), fence);
         return new BatchPipeline.Started<>(new Applied(raws, applied.outcomes()), applied.broadcast(),
                 CompletableFuture.allOf(applied.confirmed(), deadLettered));
     }
 
-    /** Publishes the batch's rejected jobs to the dead-letter exchange; the future is their confirmation. */
-    private CompletableFuture<Void> deadLetterRejected(List<JobDelivery> batch, List<Outcome> outcomes) {
+    /** Publishes the batch's rejected jobs to the dead-letter exchange, fenced; the future is their confirmation. */
+    private static CompletableFuture<Void> deadLetterRejected(List<JobDelivery> batch, List<Outcome> outcomes,
+                                                               ShardFence fence) {
         List<ConfirmedPublisher.Message> rejected = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++)
             if (outcomes.get(i) instanceof Outcome.Rejected rejection)
                 rejected.add(deadLetter(batch.get(i), rejection.why()));
-        return deadLetters.publishInOrder(rejected);
+        return fence.deadLetter(rejected);
     }
 
     /** The original message, unchanged but for the reason header, to {@code ds.presence.dlx} → {@code presence-dlq}. */

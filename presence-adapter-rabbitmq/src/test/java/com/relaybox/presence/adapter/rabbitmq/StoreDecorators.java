@@ -4,11 +4,13 @@ import com.relaybox.presence.core.contract.ForwardingStore;
 import com.relaybox.presence.core.domain.CorruptStateException;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.FencingToken;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,12 +31,12 @@ final class StoreDecorators {
         }
 
         @Override
-        public List<StoreResult> apply(List<StoreCommand> commands) {
+        public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
             if (failuresLeft.getAndDecrement() > 0) {
                 failed.incrementAndGet();
                 throw new DependencyUnavailableException("Redis unreachable (test)");
             }
-            return delegate.apply(commands);
+            return delegate.apply(commands, token);
         }
     }
 
@@ -48,15 +50,15 @@ final class StoreDecorators {
         }
 
         @Override
-        public List<StoreResult> apply(List<StoreCommand> commands) {
+        public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
             for (int i = 0; i < commands.size(); i++) {
                 if (inCorruptRoom(commands.get(i))) {
-                    delegate.apply(commands.subList(0, i));     // the ones before went through, as in a real store
+                    delegate.apply(commands.subList(0, i), token);     // the ones before went through, as in a real store
                     throw new CorruptStateException("presence:" + corrupt
                             + ":members holds something this service did not write");
                 }
             }
-            return delegate.apply(commands);
+            return delegate.apply(commands, token);
         }
 
         private boolean inCorruptRoom(StoreCommand command) {
@@ -65,10 +67,15 @@ final class StoreDecorators {
         }
     }
 
-    /** Holds one apply (the first, or the n-th) until released, so a test can act while a batch is in flight. */
+    /**
+     * Holds one apply (the first, or the n-th) until released, so a test can act while a batch is in
+     * flight; {@code finished} once the held apply returned or threw ({@code failure}).
+     */
     static final class Gated extends ForwardingStore {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch finished = new CountDownLatch(1);
+        volatile RuntimeException failure;
         private final AtomicInteger calls = new AtomicInteger();
         private final int heldCall;
 
@@ -82,17 +89,21 @@ final class StoreDecorators {
         }
 
         @Override
-        public List<StoreResult> apply(List<StoreCommand> commands) {
-            if (calls.incrementAndGet() == heldCall) {
-                entered.countDown();
-                try {
-                    if (!release.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("gate never released");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+        public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
+            if (calls.incrementAndGet() != heldCall) return delegate.apply(commands, token);
+            entered.countDown();
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("gate never released");
+                return delegate.apply(commands, token);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            } finally {
+                finished.countDown();
             }
-            return delegate.apply(commands);
         }
     }
 }

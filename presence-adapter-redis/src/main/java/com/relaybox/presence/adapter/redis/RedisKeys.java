@@ -34,6 +34,14 @@ final class RedisKeys {
         return "presence-job:" + job.value();
     }
 
+    /**
+     * The newest fencing token of a resource (a queue consumed by one instance at a time): the batches
+     * of that resource carrying another token are refused.
+     */
+    static String fence(String resource) {
+        return "presence-fence:" + resource;
+    }
+
     /** The ghost sweeper's role, held by one instance at a time (CONTRACT §8); one per heartbeat key. */
     static String sweeperLease(String heartbeatKey) {
         return "presence-sweeper:" + heartbeatKey;

@@ -9,6 +9,8 @@ import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.FencedOutException;
+import com.relaybox.presence.core.port.out.FencingToken;
 import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
@@ -135,11 +137,11 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
     // ---- writes
 
     @Override
-    public List<StoreResult> apply(List<StoreCommand> commands) {
+    public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
         ensureOpen();
         if (commands.isEmpty()) return List.of();
         List<String[]> calls = new ArrayList<>(commands.size());
-        for (StoreCommand command : commands) calls.add(evalsha(command));
+        for (StoreCommand command : commands) calls.add(fenced(evalsha(command), command, token));
         List<Object> replies = run("apply", () -> pipelined(calls));
         if (isNoScript(replies.get(0))) {
             // Inside MULTI/EXEC every command saw the same script cache: none of them ran.
@@ -149,6 +151,32 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
             });
         }
         return results(commands, replies);
+    }
+
+    /**
+     * {@code INCR} of {@code presence-fence:<resource>}, the key each command fenced with the token
+     * compares it with ({@code apply.lua}); with a replica wait, the same round trip waits for the
+     * replicas, so that a failover does not hand out the number again. A missing key starts from the
+     * time in microseconds, so a Redis that lost its data (a restart without persistence) does not
+     * hand out a number it gave before: that would take a thousand takes per millisecond.
+     */
+    @Override
+    public FencingToken takeFencingToken(String resource) {
+        ensureOpen();
+        String key = RedisKeys.fence(resource);
+        long value = run(key, () -> {
+            try (AbstractPipeline pipeline = client.pipelined()) {
+                pipeline.sendCommand(Command.SET, key, Long.toString(System.currentTimeMillis() * 1000), "NX");
+                Response<Object> taken = pipeline.sendCommand(Command.INCR, key);
+                Response<Object> replicated = sendWait(pipeline);
+                pipeline.sync();
+                Object reply = replyOrError(taken);
+                if (reply instanceof JedisDataException error) throw error;
+                if (replicated != null) requireReplicated(replyOrError(replicated));
+                return (Long) reply;
+            }
+        });
+        return new FencingToken(resource, value);
     }
 
     /**
@@ -198,6 +226,22 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
                         unconfirmedEvictions,
                         "evict", evict.connection().value(), evict.timestamp(), jobMemoryMillis, tombstoneMillis,
                         Long.toString(evict.ghost().heartbeatMillis()), PresenceJson.ghost(evict.ghost())});
+    }
+
+    /**
+     * The call with its fence at the end, as apply.lua reads it: the token's key, and the token; with
+     * no token an empty one, and the job's own key in the fence key's place (it is not read).
+     */
+    private static String[] fenced(String[] call, StoreCommand command, Optional<FencingToken> token) {
+        int keys = Integer.parseInt(call[1]);
+        String[] fenced = new String[call.length + 2];
+        fenced[0] = call[0];
+        fenced[1] = Integer.toString(keys + 1);
+        System.arraycopy(call, 2, fenced, 2, keys);
+        fenced[2 + keys] = token.map(taken -> RedisKeys.fence(taken.resource())).orElse(RedisKeys.job(command.jobId()));
+        System.arraycopy(call, 2 + keys, fenced, 3 + keys, call.length - 2 - keys);
+        fenced[fenced.length - 1] = token.map(taken -> Long.toString(taken.value())).orElse("");
+        return fenced;
     }
 
     private String[] inRoom(StoreCommand command, String kind, NspRoomId room) {
@@ -548,6 +592,8 @@ public final class RedisPresenceStore implements PresenceStore, Liveness, AutoCl
     /** A Redis error reply: bad data is corrupt state, everything else is Redis not able to serve now. */
     private RuntimeException serverError(JedisDataException e, String what) {
         String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.startsWith("FENCED "))
+            return new FencedOutException("Redis key " + message.substring("FENCED ".length()) + " (" + what + ")", e);
         if (message.startsWith("CORRUPT "))
             return new CorruptStateException("Redis key " + message.substring("CORRUPT ".length()) + " (" + what + ")", e);
         if (message.startsWith("WRONGTYPE"))

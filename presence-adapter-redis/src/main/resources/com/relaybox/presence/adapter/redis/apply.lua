@@ -13,6 +13,11 @@
 --   ARGV = as disconnect, then the stale heartbeat (ms), the ghost's record
 --   Only while the connection's heartbeat is still at most the stale one; otherwise it is no ghost.
 --
+-- Every call ends with its fence: the last key, presence-fence:<resource>, and the last argument,
+-- the batch's fencing token, or '' when it has none (the key is then not read). A token that is not
+-- the key's value refuses the job before it reads anything else: a FENCED error, no change, no job
+-- record (RedisPresenceStore.takeFencingToken sets the key).
+--
 -- The tombstone is '1' after a disconnect (joins and updates ignored until it expires) and
 -- 'h<heartbeat>' after an eviction (ignored until a heartbeat newer than that one).
 --
@@ -152,6 +157,19 @@ local function roomJob(kind, connection, timestamp)
   end
   return remember('C', timestamp, { room })
 end
+
+-- Why the job's fencing token is refused, or nil when it has none or it is the newest.
+local function fencedOut()
+  local token = ARGV[#ARGV]
+  if token == '' then return nil end
+  local newest = redis.pcall('GET', KEYS[#KEYS])
+  if newest == token then return nil end
+  if type(newest) == 'table' then newest = 'a ' .. redis.call('TYPE', KEYS[#KEYS])['ok'] end
+  return 'FENCED ' .. KEYS[#KEYS] .. ' holds ' .. tostring(newest or 'nothing') .. ', not the batch\'s token ' .. token
+end
+
+local refused = fencedOut()
+if refused then return redis.error_reply(refused) end
 
 local ok, reply = pcall(function()
   local kind, connection, timestamp = ARGV[1], ARGV[2], ARGV[3]

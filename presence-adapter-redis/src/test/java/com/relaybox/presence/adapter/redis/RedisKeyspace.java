@@ -110,7 +110,7 @@ final class RedisKeyspace implements AutoCloseable, AfterEachCallback {
     /** Deletes every key of the app, RelayBox's and the store's own (the sweeper's too). */
     void deleteApp(String app) {
         RedisKeys.deleteMatching(jedis, "presence:" + app + ":*", "connection:" + app + ":*",
-                "presence-job:*" + app + "*", "presence-tombstone:" + app + ":*");
+                "presence-job:*" + app + "*", "presence-tombstone:" + app + ":*", "presence-fence:*" + app + "*");
         RedisKeys.delete(jedis, List.of(heartbeatKey(app), "presence-sweeper:" + heartbeatKey(app),
                 "presence-unconfirmed:" + heartbeatKey(app)));
     }

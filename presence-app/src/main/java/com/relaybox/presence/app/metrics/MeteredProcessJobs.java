@@ -8,6 +8,7 @@ import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.domain.Timestamps;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.Fence;
+import com.relaybox.presence.core.port.out.FencingToken;
 import com.relaybox.presence.core.port.out.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -126,6 +127,11 @@ public final class MeteredProcessJobs implements ProcessJobs {
     @Override
     public void jobsAcknowledged(List<RawJob> jobs, List<Outcome> outcomes) {
         delegate.jobsAcknowledged(jobs, outcomes);
+    }
+
+    @Override
+    public FencingToken takeFencingToken(String resource) {
+        return delegate.takeFencingToken(resource);
     }
 
     private static String name(Outcome outcome) {

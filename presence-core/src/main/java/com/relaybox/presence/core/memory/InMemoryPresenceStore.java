@@ -6,6 +6,8 @@ import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.FencedOutException;
+import com.relaybox.presence.core.port.out.FencingToken;
 import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.PresenceStore;
@@ -59,6 +61,8 @@ public final class InMemoryPresenceStore implements PresenceStore, Liveness {
      */
     private final LinkedHashMap<JobId, Remembered> unacknowledgedJobs = new LinkedHashMap<>();
     private final LinkedHashMap<JobId, Remembered> acknowledgedJobs = new LinkedHashMap<>();
+    /** Each fenced resource's newest token. */
+    private final Map<String, Long> fencingTokens = new HashMap<>();
 
     public InMemoryPresenceStore() {
         this(TimeSource.system(), DEFAULT_TOMBSTONE, JobMemory.DEFAULT);
@@ -71,7 +75,8 @@ public final class InMemoryPresenceStore implements PresenceStore, Liveness {
     }
 
     @Override
-    public synchronized List<StoreResult> apply(List<StoreCommand> commands) {
+    public synchronized List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
+        if (token.isPresent()) requireNewest(token.get());
         Instant now = clock.now();
         forgetExpired(now);
         List<StoreResult> results = new ArrayList<>(commands.size());
@@ -99,6 +104,18 @@ public final class InMemoryPresenceStore implements PresenceStore, Liveness {
             if (remembered != null)
                 acknowledgedJobs.put(id, new Remembered(remembered.result, now.plus(jobMemory.duplicateWindow())));
         }
+    }
+
+    @Override
+    public synchronized FencingToken takeFencingToken(String resource) {
+        return new FencingToken(resource, fencingTokens.merge(resource, 1L, Long::sum));
+    }
+
+    private void requireNewest(FencingToken token) {
+        Long newest = fencingTokens.get(token.resource());
+        if (newest == null || newest != token.value())
+            throw new FencedOutException("fencing token " + token.value() + " of " + token.resource()
+                    + " is not the newest (" + newest + "): another instance has taken it since");
     }
 
     private StoreResult applyFresh(StoreCommand command, Instant now) {

@@ -3,12 +3,15 @@ package com.relaybox.presence.core.pipeline;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.Fence;
+import com.relaybox.presence.core.port.out.FencedOutException;
+import com.relaybox.presence.core.port.out.FencingToken;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +48,14 @@ import java.util.function.ToIntFunction;
  * dropped unacknowledged, since the source gives them to whoever holds it now; each batch carries a
  * {@link Fence} on its epoch for whatever sends its effects out.
  *
+ * <p>A transport whose source can be taken over by another instance while this one has not noticed
+ * yet (a frozen process) fences the store writes too: the first batch of each epoch takes a
+ * {@linkplain Transport#takeFencingToken fencing token}, and every batch of the epoch carries it in
+ * its fence. When the store refuses it, the token is taken again, which confirms at the source
+ * whether this epoch still holds: if it does not, the epoch is over here, and its batches are left
+ * to the source unapplied; if it does, the store had lost the token, and the batch goes on with the
+ * new one.
+ *
  * <p>Closing stops taking items and retrying, lets the batch in hand finish, waits (bounded) for the
  * confirmations in flight so the confirmed are acknowledged, and leaves the rest to the source.
  *
@@ -53,6 +64,7 @@ import java.util.function.ToIntFunction;
  */
 public final class BatchPipeline<T, R> {
     private static final long SETTLE_POLL_MS = 100;
+    private static final long NO_EPOCH = Long.MIN_VALUE;
 
     private final Settings settings;
     private final Transport<T, R> transport;
@@ -62,6 +74,11 @@ public final class BatchPipeline<T, R> {
     private final ArrayDeque<InFlight<T, R>> inFlight = new ArrayDeque<>();   // the pipeline thread's own
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread thread;
+    /** The epoch of {@link #token}; the pipeline thread's own, as the token is. */
+    private long tokenEpoch = NO_EPOCH;
+    private Optional<FencingToken> token = Optional.empty();
+    /** An epoch whose token the store refused and the source did not confirm: over, whatever the transport believes. */
+    private volatile long fencedOutEpoch = NO_EPOCH;
 
     /**
      * @param name   names the thread, e.g. after the queue consumed
@@ -118,6 +135,22 @@ public final class BatchPipeline<T, R> {
 
         /** These batches, oldest first, are confirmed: acknowledge them to the source. */
         void acknowledge(List<Done<T, R>> done);
+
+        /**
+         * A new fencing token for the source ({@link com.relaybox.presence.core.port.in.ProcessJobs#takeFencingToken}),
+         * for the store writes of this epoch's batches; taken before the epoch's first batch starts,
+         * and again whenever the store refuses it. Confirm that the epoch still holds at the source
+         * itself (a round trip to it, when {@link #holds} is only this instance's belief) after taking
+         * the token: a new holder takes its token only once it holds the source, so later than this
+         * one, and this one's writes are refused from then on. Confirm before taking it too, so that
+         * an instance that lost the source unnoticed does not refuse the holder's next batch for
+         * nothing. Throws {@link FencedOutException} when the epoch does not hold.
+         *
+         * @return empty (the default) when the source's batches need no fencing token
+         */
+        default Optional<FencingToken> takeFencingToken(long epoch) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -144,6 +177,18 @@ public final class BatchPipeline<T, R> {
         default void leftToTheSource(int items, boolean closing) {
         }
 
+        /**
+         * The store refused this epoch's fencing token, and the epoch does not hold (the source did
+         * not confirm it, or it has ended meanwhile): another instance holds the source; this
+         * epoch's batches, {@code items} of them now, are left to it unapplied. At most once per epoch.
+         */
+        default void fencedOut(RuntimeException cause, int items) {
+        }
+
+        /** The store refused this epoch's fencing token, but the source confirmed the epoch: a new token was taken. */
+        default void fencingTokenTakenAgain(FencedOutException refusal) {
+        }
+
         /** The pipeline's thread stopped on an error it cannot handle: nothing more is taken until a restart. */
         default void crashed(Throwable error) {
         }
@@ -161,6 +206,10 @@ public final class BatchPipeline<T, R> {
 
         Batch<T> asRetry() {
             return retry ? this : new Batch<>(items, epoch, true, fence, takenNanos);
+        }
+
+        Batch<T> withFence(Fence other) {
+            return new Batch<>(items, epoch, retry, other, takenNanos);
         }
 
         public T last() {
@@ -271,7 +320,7 @@ public final class BatchPipeline<T, R> {
                 continue;
             }
             Arrived<T> arrived = (Arrived<T>) event;
-            if (transport.holds(arrived.epoch())) first = arrived;
+            if (holds(arrived.epoch())) first = arrived;
         }
         List<T> items = new ArrayList<>();
         items.add(first.item());
@@ -300,7 +349,11 @@ public final class BatchPipeline<T, R> {
             batchWeight += weight.applyAsInt(arrived.item());
         }
         long epoch = first.epoch();
-        return new Batch<>(items, epoch, false, () -> transport.holds(epoch), System.nanoTime());
+        return new Batch<>(items, epoch, false, () -> holds(epoch), System.nanoTime());
+    }
+
+    private boolean holds(long epoch) {
+        return epoch != fencedOutEpoch && transport.holds(epoch);
     }
 
     private void startAndTrack(Batch<T> batch) {
@@ -315,21 +368,48 @@ public final class BatchPipeline<T, R> {
 
     /**
      * Starts the batch, starting it again as a retry after a backoff while it throws; null when it
-     * is left to the source (its epoch ended, or closing).
+     * is left to the source (its epoch ended, or closing). A refused fencing token is taken again at
+     * once, the first time; a token refused right after it was taken and confirmed is a failure like
+     * any other, retried after a backoff.
      */
     private Started<R> startRetrying(Batch<T> batch, Retry retry) {
         Batch<T> attempt = batch;
-        while (transport.holds(attempt.epoch())) {
+        FencedOutException refused = null;
+        boolean refusedBefore = false;
+        while (holds(attempt.epoch())) {
             try {
-                Started<R> started = transport.start(attempt);
+                Batch<T> fenced = withToken(attempt);
+                if (refused != null) listener.fencingTokenTakenAgain(refused);
+                refused = null;
+                Started<R> started = transport.start(fenced);
                 retry.succeeded();
                 return started;
+            } catch (FencedOutException e) {
+                boolean byTheStore = tokenEpoch == attempt.epoch();      // else by the take: the source did not confirm
+                tokenEpoch = NO_EPOCH;                                   // the next attempt takes another
+                if (!byTheStore || !holds(attempt.epoch())) {
+                    fencedOutEpoch = attempt.epoch();
+                    listener.fencedOut(refused == null ? e : refused, attempt.items().size());
+                    return null;
+                }
+                refused = e;
+                if (refusedBefore && !retry.pause(e, attempt.items().size())) return null;
+                refusedBefore = true;
             } catch (RuntimeException e) {
-                if (!transport.holds(attempt.epoch()) || !retry.pause(e, attempt.items().size())) return null;
+                if (!holds(attempt.epoch()) || !retry.pause(e, attempt.items().size())) return null;
             }
             attempt = attempt.asRetry();
         }
         return null;
+    }
+
+    /** The batch, its fence carrying the epoch's fencing token, taken first when the epoch has none. */
+    private Batch<T> withToken(Batch<T> batch) {
+        if (tokenEpoch != batch.epoch()) {
+            token = transport.takeFencingToken(batch.epoch());
+            tokenEpoch = batch.epoch();
+        }
+        return token.map(taken -> batch.withFence(batch.fence().withToken(taken))).orElse(batch);
     }
 
     /**
@@ -340,7 +420,7 @@ public final class BatchPipeline<T, R> {
         List<Done<T, R>> done = new ArrayList<>();
         while (!inFlight.isEmpty()) {
             InFlight<T, R> head = inFlight.peekFirst();
-            if (!transport.holds(head.batch().epoch())) {   // the source gives it to whoever holds it now
+            if (!holds(head.batch().epoch())) {   // the source gives it to whoever holds it now
                 inFlight.pollFirst();
                 continue;
             }
@@ -422,7 +502,7 @@ public final class BatchPipeline<T, R> {
             try {
                 Confirmations.await(started.confirmed());
             } catch (RuntimeException e) {
-                if (!transport.holds(batch.epoch()) || !retry.pause(e, batch.items().size())) return false;
+                if (!holds(batch.epoch()) || !retry.pause(e, batch.items().size())) return false;
                 continue;
             }
             retry.succeeded();
@@ -442,7 +522,7 @@ public final class BatchPipeline<T, R> {
                 break;
             }
             inFlight.pollFirst();
-            if (transport.holds(head.batch().epoch()))
+            if (holds(head.batch().epoch()))
                 acknowledge(List.of(new Done<>(head.batch(), head.started().result())));
         }
         if (!inFlight.isEmpty()) {

@@ -19,6 +19,7 @@ import com.relaybox.presence.core.json.PresenceJson;
 import com.relaybox.presence.core.port.in.EvictGhosts;
 import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.Fence;
+import com.relaybox.presence.core.port.out.FencingToken;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.PresenceBroadcaster;
 import com.relaybox.presence.core.port.out.PresenceStore;
@@ -94,6 +95,11 @@ public final class PresenceJobs implements ProcessJobs, EvictGhosts {
         return new AppliedBatch(Arrays.asList(outcomes), sent.broadcast, sent.confirmed);
     }
 
+    @Override
+    public FencingToken takeFencingToken(String resource) {
+        return store.takeFencingToken(resource);
+    }
+
     /** Rejected jobs left no memory (and may have no id): only the others' is shortened. */
     @Override
     public void jobsAcknowledged(List<RawJob> jobs, List<Outcome> outcomes) {
@@ -148,7 +154,7 @@ public final class PresenceJobs implements ProcessJobs, EvictGhosts {
                     .orElseGet(() -> command(attempt.job, timestamp)));
         }
 
-        List<StoreResult> results = store.apply(commands);
+        List<StoreResult> results = store.apply(commands, fence.token());
         if (results.size() != commands.size())
             throw new IllegalStateException("store answered " + results.size() + " results for " + commands.size() + " commands");
 

@@ -4,13 +4,15 @@ import com.relaybox.presence.core.domain.ConnectionId;
 import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
+import com.relaybox.presence.core.port.out.FencingToken;
 import com.relaybox.presence.core.port.out.PresenceStore;
 import com.relaybox.presence.core.port.out.StoreCommand;
 import com.relaybox.presence.core.port.out.StoreResult;
 
 import java.util.List;
+import java.util.Optional;
 
-/** A store that forwards everything to another; tests override {@link #apply} to make it misbehave. */
+/** A store that forwards everything to another; tests override {@link #apply(List, Optional)} to make it misbehave. */
 public abstract class ForwardingStore implements PresenceStore {
     protected final PresenceStore delegate;
 
@@ -19,8 +21,13 @@ public abstract class ForwardingStore implements PresenceStore {
     }
 
     @Override
-    public List<StoreResult> apply(List<StoreCommand> commands) {
-        return delegate.apply(commands);
+    public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
+        return delegate.apply(commands, token);
+    }
+
+    @Override
+    public FencingToken takeFencingToken(String resource) {
+        return delegate.takeFencingToken(resource);
     }
 
     @Override

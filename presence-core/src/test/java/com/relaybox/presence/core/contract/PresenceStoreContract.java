@@ -7,6 +7,8 @@ import com.relaybox.presence.core.domain.JobId;
 import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 import com.relaybox.presence.core.json.PresenceJson;
+import com.relaybox.presence.core.port.out.FencedOutException;
+import com.relaybox.presence.core.port.out.FencingToken;
 import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.Liveness;
 import com.relaybox.presence.core.port.out.Liveness.StaleCursor;
@@ -35,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The rules of CONTRACT §3 that every {@link PresenceStore} keeps. An implementation's test
@@ -499,6 +502,80 @@ public abstract class PresenceStoreContract {
         assertThat(store.isMember(room("chat"), new ConnectionId(conn("c2")))).isFalse();
         assertThat(apply(neverApplied).repeat()).as("an id the store did not remember is not made up").isFalse();
         store.jobsAcknowledged(List.of());
+    }
+
+    // ---- fencing tokens
+
+    @Test
+    void aBatchCarryingTheNewestTokenIsApplied() {
+        FencingToken token = store.takeFencingToken(fencedQueue());
+
+        List<StoreResult> results = store.apply(List.of(join("chat", "c1"), join("chat", "c2")), Optional.of(token));
+
+        assertThat(results).extracting(StoreResult::effect).containsExactly(Effect.CHANGED, Effect.CHANGED);
+        assertThat(store.count(room("chat"))).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchCarryingAnOlderTokenChangesNothingAndRemembersNoJob() {
+        StoreCommand.Join applied = join("chat", "c1");
+        FencingToken older = store.takeFencingToken(fencedQueue());
+        store.apply(List.of(applied), Optional.of(older));
+        FencingToken newer = store.takeFencingToken(fencedQueue());
+        StoreCommand.Leave leave = leave("chat", "c1");
+        StoreCommand.Join join = join("chat", "c2");
+
+        assertThatThrownBy(() -> store.apply(List.of(leave, join, applied), Optional.of(older)))
+                .isInstanceOf(FencedOutException.class);
+
+        assertThat(snapshot().members().get(app + ":chat")).as("nothing changed").containsOnlyKeys(conn("c1"));
+        List<StoreResult> again = store.apply(List.of(leave, join, applied), Optional.of(newer));
+        assertThat(again).extracting(StoreResult::repeat).as("no job remembered but the one applied before")
+                .containsExactly(false, false, true);
+        assertThat(again).extracting(StoreResult::effect).containsExactly(Effect.CHANGED, Effect.CHANGED, Effect.CHANGED);
+    }
+
+    @Test
+    void everyTakeOfAResourceIsANewTokenAndTheResourcesAreApart() {
+        FencingToken first = store.takeFencingToken(fencedQueue());
+        FencingToken second = store.takeFencingToken(fencedQueue());
+        FencingToken other = store.takeFencingToken(app + "/another-queue");
+
+        assertThat(second.resource()).isEqualTo(first.resource());
+        assertThat(second.value()).isNotEqualTo(first.value());
+        assertThat(apply(join("chat", "c1"), second).effect()).isEqualTo(Effect.CHANGED);
+        assertThat(apply(join("chat", "c2"), other).effect()).as("another resource's token").isEqualTo(Effect.CHANGED);
+    }
+
+    @Test
+    void aTokenTheStoreNeverGaveIsRefused() {
+        // What a holder has after the store lost its tokens (a Redis restart without persistence).
+        FencingToken lost = new FencingToken(fencedQueue(), 1);
+
+        assertThatThrownBy(() -> apply(join("chat", "c1"), lost)).isInstanceOf(FencedOutException.class);
+
+        assertThat(snapshot()).isEqualTo(new PresenceSnapshot(Map.of(), Map.of(), Map.of()));
+    }
+
+    @Test
+    void aBatchWithoutATokenIsUnaffectedByTokens() {
+        store.takeFencingToken(fencedQueue());
+        StoreCommand.Join join = join("chat", "c1");
+
+        assertThat(apply(join).effect()).isEqualTo(Effect.CHANGED);
+        assertThat(apply(join).repeat()).isTrue();
+        assertThat(store.isMember(room("chat"), new ConnectionId(conn("c1")))).isTrue();
+    }
+
+    /** A resource of this test's own, named as a transport names a queue it consumes. */
+    private String fencedQueue() {
+        return app + "/presence-0";
+    }
+
+    private StoreResult apply(StoreCommand command, FencingToken token) {
+        List<StoreResult> results = store.apply(List.of(command), Optional.of(token));
+        assertThat(results).hasSize(1);
+        return results.get(0);
     }
 
     // ---- batches

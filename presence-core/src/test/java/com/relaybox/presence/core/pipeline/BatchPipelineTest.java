@@ -1,12 +1,15 @@
 package com.relaybox.presence.core.pipeline;
 
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.FencedOutException;
+import com.relaybox.presence.core.port.out.FencingToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -197,6 +200,68 @@ class BatchPipelineTest {
     }
 
     @Test
+    void theFirstBatchOfEachEpochTakesAFencingTokenThatEveryBatchOfTheEpochCarries() {
+        source.fencing = true;
+        start(1, 4);
+        offer(0, 2);
+        until(() -> source.acknowledged().size() == 2);
+        source.epoch.incrementAndGet();          // a new channel, this instance the queue's consumer again
+        offer(2, 3);
+        until(() -> source.acknowledged().size() == 3);
+
+        assertThat(source.takes.get()).as("one take per epoch").isEqualTo(2);
+        assertThat(source.startsCopy()).extracting(batch -> batch.fence().token().map(FencingToken::value))
+                .containsExactly(Optional.of(1L), Optional.of(1L), Optional.of(2L));
+    }
+
+    @Test
+    void aBatchWhoseTokenIsRefusedWhileTheSourceDoesNotConfirmItsEpochIsLeftToTheSourceAndEndsTheEpochHere() {
+        source.fencing = true;
+        start(1, 4);
+        offer(0, 1);
+        until(() -> source.acknowledged().size() == 1);
+
+        source.newestToken.incrementAndGet();    // the queue went to another instance, which took a token
+        source.confirmsEpoch = false;            // the broker has closed this one's channel; it has not noticed
+        offer(1, 3);
+        until(() -> source.fencedOut.get() == 1);
+        offer(3, 4);
+        until(() -> source.left.get() == 1);
+
+        assertThat(source.startsCopy()).extracting(BatchPipeline.Batch::items).as("nothing of the epoch started again")
+                .containsExactly(List.of(0), List.of(1));
+        assertThat(source.takes.get()).as("no token taken for an epoch the source does not confirm").isEqualTo(1);
+        assertThat(source.retries.get()).isZero();
+        assertThat(source.startsCopy().get(1).fence().holds()).as("the epoch is over here").isFalse();
+
+        source.epoch.incrementAndGet();          // noticed, reconnected, and the queue's consumer again
+        source.confirmsEpoch = true;
+        offer(4, 5);
+        until(() -> source.acknowledged().size() == 2);
+        assertThat(source.acknowledged()).containsExactly(0, 4);
+        assertThat(source.fencedOut.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenTheStoreLostIsTakenAgainWhenTheSourceConfirmsTheEpochAndTheBatchGoesOn() {
+        source.fencing = true;
+        start(1, 4);
+        offer(0, 1);
+        until(() -> source.acknowledged().size() == 1);
+
+        source.newestToken.set(10);              // Redis restarted empty: the token is gone, the next is another
+        offer(1, 2);
+        until(() -> source.acknowledged().size() == 2);
+
+        assertThat(source.acknowledged()).containsExactly(0, 1);
+        assertThat(source.takenAgain.get()).isEqualTo(1);
+        assertThat(source.fencedOut.get()).isZero();
+        assertThat(source.retries.get()).as("no backoff for the first refusal").isZero();
+        assertThat(source.startsCopy()).extracting(batch -> batch.fence().token().map(FencingToken::value))
+                .containsExactly(Optional.of(1L), Optional.of(1L), Optional.of(11L));
+    }
+
+    @Test
     void closingAcknowledgesWhatIsConfirmedAndLeavesTheRestToTheSource() throws InterruptedException {
         source.holdConfirms = true;
         start(1, 4);
@@ -248,6 +313,14 @@ class BatchPipelineTest {
         volatile boolean separateSends;
         volatile boolean holdSends;
         volatile boolean holdConfirms;
+        /** Whether batches take fencing tokens, which a store keeping {@link #newestToken} (0: none) checks. */
+        volatile boolean fencing;
+        final AtomicLong newestToken = new AtomicLong();
+        final AtomicInteger takes = new AtomicInteger();
+        final AtomicInteger fencedOut = new AtomicInteger();
+        final AtomicInteger takenAgain = new AtomicInteger();
+        /** Whether the source itself (the broker) still confirms the epoch this instance believes it holds. */
+        volatile boolean confirmsEpoch = true;
 
         @Override
         public boolean holds(long epoch) {
@@ -255,8 +328,18 @@ class BatchPipelineTest {
         }
 
         @Override
+        public Optional<FencingToken> takeFencingToken(long epoch) {
+            if (!fencing) return Optional.empty();
+            if (!confirmsEpoch) throw new FencedOutException("not the queue's consumer any more");
+            takes.incrementAndGet();
+            return Optional.of(new FencingToken("queue", newestToken.incrementAndGet()));
+        }
+
+        @Override
         public synchronized BatchPipeline.Started<String> start(BatchPipeline.Batch<Integer> batch) {
             starts.add(batch);
+            if (fencing && batch.fence().token().map(FencingToken::value).orElse(-1L) != newestToken.get())
+                throw new FencedOutException("token " + batch.fence().token() + " is not the newest");
             if (startFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0)
                 throw new DependencyUnavailableException("store down");
             CompletableFuture<Void> confirmed = holdConfirms ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
@@ -289,6 +372,16 @@ class BatchPipelineTest {
         @Override
         public void leftToTheSource(int items, boolean closing) {
             left.addAndGet(items);
+        }
+
+        @Override
+        public void fencedOut(RuntimeException cause, int items) {
+            fencedOut.incrementAndGet();
+        }
+
+        @Override
+        public void fencingTokenTakenAgain(FencedOutException refusal) {
+            takenAgain.incrementAndGet();
         }
 
         synchronized int startedCount() {

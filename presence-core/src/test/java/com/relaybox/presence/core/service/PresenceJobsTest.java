@@ -23,6 +23,7 @@ import com.relaybox.presence.core.port.in.ProcessJobs;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
 import com.relaybox.presence.core.port.out.Fence;
+import com.relaybox.presence.core.port.out.FencingToken;
 import com.relaybox.presence.core.port.out.HistoryRecorder;
 import com.relaybox.presence.core.port.out.JobMemory;
 import com.relaybox.presence.core.port.out.Liveness;
@@ -418,12 +419,12 @@ class PresenceJobsTest {
         NspRoomId corruptRoom = NspRoomId.parse(corrupt);
         PresenceStore refusing = new ForwardingStore(store) {
             @Override
-            public List<StoreResult> apply(List<StoreCommand> commands) {
+            public List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token) {
                 for (StoreCommand command : commands)
                     if (corruptRoom.equals(command.match(StoreCommand.Join::room, StoreCommand.Update::room,
                             StoreCommand.Leave::room, disconnect -> null, evict -> null)))
                         throw new CorruptStateException("presence:" + corrupt + ":members holds a string");
-                return store.apply(commands);
+                return store.apply(commands, token);
             }
         };
         jobs = new PresenceJobs(new JobParser(JobParser.DEFAULT_MAX_DATA_BYTES), refusing, broadcaster, history, () -> now);

@@ -3,13 +3,14 @@ package com.relaybox.presence.adapter.rabbitmq.internal;
 import com.relaybox.presence.core.log.Logfmt;
 import com.relaybox.presence.core.pipeline.BatchPipeline;
 import com.relaybox.presence.core.port.out.DependencyUnavailableException;
+import com.relaybox.presence.core.port.out.FencedOutException;
 import org.slf4j.Logger;
 
 import java.time.Duration;
 
 /**
  * A pipeline's lifecycle events as log lines: one per failure streak, one when it ends, one per
- * batch left to the broker. Extend it to tell the same events to metrics or health.
+ * batch left to the broker, one per epoch fenced out. Extend it to tell the same events to metrics or health.
  */
 public class PipelineLog implements BatchPipeline.Listener {
     private final Logger log;
@@ -41,6 +42,20 @@ public class PipelineLog implements BatchPipeline.Listener {
     public void leftToTheSource(int items, boolean closing) {
         log.info("event=batch_left_to_broker pipeline={} items={} because={}", name, items,
                 closing ? "closing" : "channel_gone");
+    }
+
+    @Override
+    public void fencedOut(RuntimeException cause, int items) {
+        log.warn("event=batch_fenced_out pipeline={} items={} error={} detail=\"the broker no longer gives this channel the "
+                + "queue: its batches are left, unapplied, to whoever consumes it now\"", name, items,
+                Logfmt.quote(oneLine(cause.getMessage())));
+    }
+
+    @Override
+    public void fencingTokenTakenAgain(FencedOutException refusal) {
+        log.warn("event=fencing_token_taken_again pipeline={} refused={} detail=\"the broker confirms this instance still "
+                + "has the queue: the store had lost its token (Redis restarted or failed over), or an instance that had "
+                + "lost the queue took one\"", name, Logfmt.quote(oneLine(refusal.getMessage())));
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class PipelinedConsumer<T> {
      */
     private final AtomicLong shutdowns = new AtomicLong();
     private volatile Channel channel;
+    private volatile int prefetch;
     private volatile boolean registered;
     private volatile boolean cancelledByBroker;
 
@@ -64,6 +65,7 @@ public final class PipelinedConsumer<T> {
         Channel opened = connection.createChannel();
         if (opened == null) throw new IOException("no channel left on the connection");
         opened.basicQos(prefetch);
+        this.prefetch = prefetch;
         // Kept across recoveries by the recovering channel; runs before the connection recovers.
         opened.addShutdownListener(cause -> shutdowns.incrementAndGet());
         channel = opened;
@@ -74,6 +76,23 @@ public final class PipelinedConsumer<T> {
     public boolean holds(long epoch) {
         Channel current = channel;
         return epoch == shutdowns.get() && epoch == this.epoch.get() && current != null && current.isOpen();
+    }
+
+    /**
+     * Whether this epoch holds at the broker, not only in this instance's eyes: one round trip on its
+     * channel ({@code basic.qos}, with the prefetch it has), which the broker answers only while it
+     * has the channel open. An epoch that has had deliveries is the queue's single active consumer
+     * until its channel closes, so true means it still was when the broker answered. False when the
+     * channel is gone, which a frozen or cut-off instance may learn only now.
+     */
+    public boolean confirmHolds(long epoch) {
+        if (!holds(epoch)) return false;
+        try {
+            channel.basicQos(prefetch);
+        } catch (IOException | ShutdownSignalException e) {
+            return false;
+        }
+        return holds(epoch);
     }
 
     /** Subscribed (active or, under single active consumer, standing by) on an open channel. */

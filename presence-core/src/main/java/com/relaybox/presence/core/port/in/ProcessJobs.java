@@ -4,6 +4,7 @@ import com.relaybox.presence.core.domain.Outcome;
 import com.relaybox.presence.core.domain.RawJob;
 import com.relaybox.presence.core.port.out.Confirmations;
 import com.relaybox.presence.core.port.out.Fence;
+import com.relaybox.presence.core.port.out.FencingToken;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +23,18 @@ public interface ProcessJobs {
      * (with a {@link com.relaybox.presence.core.port.out.DependencyUnavailableException}), retry
      * this batch and every batch applied after it, in order, as redeliveries
      * ({@link RawJob#asRedelivery()}). Throws when the store fails: then retry the batch the same way.
+     * With a {@linkplain Fence#token token} the store applies it only while that token is its
+     * resource's newest, and throws {@link com.relaybox.presence.core.port.out.FencedOutException}
+     * otherwise: nothing of the batch was applied, and another instance holds its source.
      */
     AppliedBatch applyBatch(List<RawJob> jobs, Fence fence);
+
+    /**
+     * A new fencing token for a source the caller consumes alone (a queue), for the fences of its
+     * batches ({@link Fence#withToken}): from now on the store applies only batches carrying it for
+     * that source (see {@link com.relaybox.presence.core.port.out.PresenceStore#takeFencingToken}).
+     */
+    FencingToken takeFencingToken(String resource);
 
     /**
      * One job, unfenced, waiting for its confirmation: for a caller that answers a request with the

@@ -6,6 +6,7 @@ import com.relaybox.presence.core.domain.Member;
 import com.relaybox.presence.core.domain.NspRoomId;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the presence sets live (CONTRACT §3). Each command's change to a room is atomic, a
@@ -15,12 +16,31 @@ import java.util.List;
  *
  * <p>Failures: {@link DependencyUnavailableException} when the backing service cannot be
  * reached (retry later); {@link com.relaybox.presence.core.domain.CorruptStateException} when
- * what it holds for a room is not what this service writes there.
+ * what it holds for a room is not what this service writes there; {@link FencedOutException} when
+ * a batch's fencing token is not its resource's newest.
  */
 public interface PresenceStore {
 
-    /** Applies the commands in order; one result per command, in the same order. */
-    List<StoreResult> apply(List<StoreCommand> commands);
+    /**
+     * Applies the commands in order; one result per command, in the same order. With a token, only
+     * while it is the newest {@linkplain #takeFencingToken taken} for its resource, checked with each
+     * command, atomically with its change: otherwise nothing changes, no job is remembered, and it
+     * throws {@link FencedOutException}.
+     */
+    List<StoreResult> apply(List<StoreCommand> commands, Optional<FencingToken> token);
+
+    /** {@link #apply(List, Optional)} without a token: for work that no other instance can take over. */
+    default List<StoreResult> apply(List<StoreCommand> commands) {
+        return apply(commands, Optional.empty());
+    }
+
+    /**
+     * A new token for the resource, unlike every one taken before by any instance: from now on only
+     * batches carrying it are applied for the resource. A store that loses its tokens (a Redis restart
+     * without persistence) refuses the batches of every token taken before, and does not hand out
+     * one of those numbers again.
+     */
+    FencingToken takeFencingToken(String resource);
 
     /**
      * The source of these jobs has their acknowledgement and will not deliver them again: from now
