@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # BENCHMARKS.md's latency-versus-rate table: the generator paced at each rate (RATES, default
 # 1,000 2,000 3,000 5,000 7,000 jobs/s), RUNS times each, first against the bare relay (the floor
-# with this generator) and then against the service started as the README starts it (warmed up by
-# one unreported run); every job broadcasting, history on. Prints, per rate, the median over the
+# with this generator) and then against the service started as the README starts it; every job
+# broadcasting, history on. Each is warmed up first by two unreported runs, one as fast as possible
+# and one of 60 s at 1,000 jobs/s: the JIT goes on compiling for about a minute after a fast run
+# alone (presence-bench/cpu-by-thread.sh), which would put its pauses into the first rate's tail. Prints, per rate, the median over the
 # runs of p50, p99 and p99.9 (ms, from when each job was due to its broadcast's arrival) and the
 # losses, for the relay and the service side by side.
 # Usage: presence-bench/latency-by-rate.sh [RUNS] [JOBS]
@@ -30,10 +32,12 @@ series() { # who
 
 start_relay "$out/relay.log"
 bench_run relay-warm-up "$out" --jobs 30000 --warmup 0 >/dev/null
+bench_run relay-paced-warm-up "$out" --jobs 60000 --rate 1000 --warmup 0 >/dev/null
 series relay
 stop_service
 start_service "$out/service.log"
 bench_run service-warm-up "$out" --jobs 50000 --warmup 0 >/dev/null
+bench_run service-paced-warm-up "$out" --jobs 60000 --rate 1000 --warmup 0 >/dev/null
 series service
 stop_service
 
