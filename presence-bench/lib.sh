@@ -4,7 +4,7 @@
 
 bench_uri="amqp://guest:guest@127.0.0.1:5672/$bench_vhost"
 # The README's services-mode JVM settings (JAVA_OPTS to compare others).
-bench_java_opts=${JAVA_OPTS:-"-Xms64m -Xmx192m -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError"}
+bench_java_opts=${JAVA_OPTS:-"-Xms192m -Xmx192m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"}
 service_pid=
 
 bench_setup() {
