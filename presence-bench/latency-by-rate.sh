@@ -2,11 +2,12 @@
 # BENCHMARKS.md's latency-versus-rate table: the generator paced at each rate (RATES, default
 # 1,000 2,000 3,000 5,000 7,000 jobs/s), RUNS times each, first against the bare relay (the floor
 # with this generator) and then against the service started as the README starts it; every job
-# broadcasting, history on. Each is warmed up first by two unreported runs, one as fast as possible
-# and one of 60 s at 1,000 jobs/s: the JIT goes on compiling for about a minute after a fast run
-# alone (presence-bench/cpu-by-thread.sh), which would put its pauses into the first rate's tail. Prints, per rate, the median over the
-# runs of p50, p99 and p99.9 (ms, from when each job was due to its broadcast's arrival) and the
-# losses, for the relay and the service side by side.
+# broadcasting, history on. Each is warmed up first by two unreported runs, one as fast as
+# possible and one of 60 s at 1,000 jobs/s: the JIT goes on compiling for about a minute after a
+# fast run alone (presence-bench/cpu-by-thread.sh), which would put its pauses into the first
+# rate's tail. Prints, per rate, the median over the runs of p50, p99 and p99.9 (ms, from when
+# each job was due to its broadcast's arrival) and the losses, for the relay and the service side
+# by side.
 # Usage: presence-bench/latency-by-rate.sh [RUNS] [JOBS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
